@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+)
+
+// routes builds the HTTP handler: landing page, metrics, health, readiness
+// and reload.
+func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	var metrics http.Handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:            slogErrorLog{e.logger},
+		MaxRequestsInFlight: e.opts.maxRequests,
+		Registry:            reg,
+	})
+	if !e.opts.disableExporterMetrics {
+		metrics = promhttp.InstrumentMetricHandler(reg, metrics)
+	}
+	mux.Handle(e.opts.telemetryPath, metrics)
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "Healthy")
+	})
+	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
+		select {
+		case <-e.ready:
+			fmt.Fprintln(w, "Ready")
+		default:
+			http.Error(w, errNotReady.Error(), http.StatusServiceUnavailable)
+		}
+	})
+	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost && r.Method != http.MethodPut {
+			w.Header().Set("Allow", "POST, PUT")
+			http.Error(w, "use POST to reload the configuration", http.StatusMethodNotAllowed)
+			return
+		}
+		if err := e.reload(); err != nil {
+			http.Error(w, fmt.Sprintf("failed to reload config: %v", err), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(w, "Reloaded")
+	})
+	if e.opts.telemetryPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        "badgateway exporter",
+			Description: "Labels nginx upstream failures (502/503/504) by cause",
+			Version:     version.Info(),
+			Links: []web.LandingLinks{
+				{Address: e.opts.telemetryPath, Text: "Metrics"},
+				{Address: "/-/healthy", Text: "Health"},
+				{Address: "/-/ready", Text: "Readiness"},
+			},
+		})
+		if err != nil {
+			e.logger.Error("Cannot build the landing page", "err", err)
+		} else {
+			mux.Handle("/", landing)
+		}
+	}
+	return mux
+}
+
+// slogErrorLog adapts slog to promhttp's error logger.
+type slogErrorLog struct {
+	l interface{ Error(string, ...any) }
+}
+
+func (s slogErrorLog) Println(v ...any) { s.l.Error(fmt.Sprint(v...)) }

@@ -1,0 +1,133 @@
+package collector
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/tailer"
+)
+
+// Collector runs one tail group per configured log. Apply changes the set of
+// logs without resetting any counter.
+type Collector struct {
+	m      *Metrics
+	gov    *Governor
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	sources map[config.LogConfig]*tailer.Group
+}
+
+// New registers the metrics with reg and returns a collector following no log yet.
+func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
+	m := NewMetrics(reg)
+	return &Collector{
+		m:       m,
+		gov:     NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
+		logger:  logger,
+		sources: map[config.LogConfig]*tailer.Group{},
+	}
+}
+
+// Apply makes the followed logs match cfg: logs that stay are left running,
+// new ones are started, removed ones stopped. On error nothing changes.
+func (c *Collector) Apply(cfg *config.Config) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	want := map[config.LogConfig]bool{}
+	started := map[config.LogConfig]*tailer.Group{}
+	for _, lc := range cfg.Logs {
+		want[lc] = true
+		if _, running := c.sources[lc]; running {
+			continue
+		}
+		g, err := c.start(lc)
+		if err != nil {
+			for _, s := range started {
+				_ = s.Stop()
+			}
+			c.m.ReloadSuccess.Set(0)
+			return fmt.Errorf("following %s: %w", lc.Path, err)
+		}
+		started[lc] = g
+	}
+	for lc, g := range c.sources {
+		if !want[lc] {
+			if err := g.Stop(); err != nil {
+				c.logger.Warn("Stopping log follower", "path", lc.Path, "err", err)
+			}
+			delete(c.sources, lc)
+			c.logger.Info("Stopped following log", "path", lc.Path)
+		}
+	}
+	for lc, g := range started {
+		c.sources[lc] = g
+	}
+	c.gov.SetLimit(cfg.Limits.MaxValuesPerLabel)
+	c.m.ReloadSuccess.Set(1)
+	c.m.ReloadSuccessTime.SetToCurrentTime()
+	return nil
+}
+
+// ReloadFailed records a configuration that could not be loaded.
+func (c *Collector) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
+
+func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
+	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
+		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
+	}
+	logger := c.logger.With("path", lc.Path)
+	g, err := tailer.FollowGroup(tailer.GroupOptions{
+		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: logger},
+		Globs:   []string{lc.Path},
+	}, func(path string) tailer.Handler {
+		return &fileHandler{lines: newErrorLogFile(path, c.m, c.gov), logger: logger.With("file", path)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.logger.Info("Following log", "path", lc.Path, "format", lc.Format, "from_beginning", lc.FromBeginning)
+	return g, nil
+}
+
+// Close stops every follower.
+func (c *Collector) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for lc, g := range c.sources {
+		_ = g.Stop()
+		delete(c.sources, lc)
+	}
+}
+
+// fileHandler adapts one file's line counter to the tailer.
+type fileHandler struct {
+	lines  *errorLogFile
+	logger *slog.Logger
+}
+
+func (h *fileHandler) Line(line []byte) { h.lines.Line(line) }
+
+func (h *fileHandler) Event(ev tailer.Event) {
+	switch ev.Kind {
+	case tailer.Idle:
+		h.lines.CaughtUp()
+	case tailer.Rotated:
+		h.lines.Rotated()
+	case tailer.Truncated:
+		h.lines.Truncated()
+	case tailer.ReadError:
+		h.lines.ReadError()
+		h.logger.Error("Cannot read log file; retrying", "err", ev.Err)
+	case tailer.Recovered:
+		h.logger.Info("Log file readable again")
+	case tailer.LineTooLong:
+		h.logger.Warn("Line longer than the line limit was cut", "limit_bytes", tailer.DefaultMaxLineBytes)
+	}
+}
+

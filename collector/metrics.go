@@ -1,0 +1,78 @@
+// Package collector connects log sources to metrics: it follows the
+// configured logs with package tailer, classifies each line with package
+// logparse and counts the result in the metrics of metrics.md, bounding the
+// label values that come from logs.
+package collector
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+const namespace = "badgateway"
+
+// Metrics are the log-derived metrics and the exporter's own health metrics.
+type Metrics struct {
+	UpstreamErrors *prometheus.CounterVec // proxy, cause, upstream, server
+	HealthEvents   *prometheus.CounterVec // proxy, upstream, state, cause
+
+	LogLines       *prometheus.CounterVec // path, result
+	LogReadErrors  *prometheus.CounterVec // path
+	LogRotations   *prometheus.CounterVec // path
+	LogTruncations *prometheus.CounterVec // path
+	LogLastLine    *prometheus.GaugeVec   // path
+
+	LabelValuesFolded *prometheus.CounterVec // label
+
+	ReloadSuccess     prometheus.Gauge
+	ReloadSuccessTime prometheus.Gauge
+}
+
+// NewMetrics creates the metrics and registers them with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		UpstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "upstream_errors_total",
+			Help: "Upstream-failure log records, by proxy, cause, upstream peer and virtual server.",
+		}, []string{"proxy", "cause", "upstream", "server"}),
+		HealthEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "upstream_health_events_total",
+			Help: "Upstream state changes seen in logs (nginx 'upstream server temporarily disabled', HAProxy server DOWN/UP).",
+		}, []string{"proxy", "upstream", "state", "cause"}),
+		LogLines: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "log_lines_total",
+			Help: "Log lines read, by file and result (classified, ignored, unrecognized).",
+		}, []string{"path", "result"}),
+		LogReadErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "log_read_errors_total",
+			Help: "Errors opening or reading a log file.",
+		}, []string{"path"}),
+		LogRotations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "log_rotations_total",
+			Help: "Rotations (file replaced by a new one at the same path) of a followed log file.",
+		}, []string{"path"}),
+		LogTruncations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "log_truncations_total",
+			Help: "Truncations (copytruncate) of a followed log file.",
+		}, []string{"path"}),
+		LogLastLine: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "log_last_line_timestamp_seconds",
+			Help: "Unix time at which the last line of the file was read.",
+		}, []string{"path"}),
+		LabelValuesFolded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "label_values_folded_total",
+			Help: "Increments whose label value was folded into __other__ because the label reached limits.max_values_per_label distinct values.",
+		}, []string{"label"}),
+		ReloadSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "config_last_reload_successful",
+			Help: "Whether the last configuration reload attempt was successful.",
+		}),
+		ReloadSuccessTime: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "config_last_reload_success_timestamp_seconds",
+			Help: "Unix time of the last successful configuration load.",
+		}),
+	}
+	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.LogLines, m.LogReadErrors,
+		m.LogRotations, m.LogTruncations, m.LogLastLine, m.LabelValuesFolded,
+		m.ReloadSuccess, m.ReloadSuccessTime)
+	return m
+}

@@ -1,0 +1,77 @@
+package config
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func TestLoadGood(t *testing.T) {
+	c, err := Load("testdata/good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Logs) != 2 {
+		t.Fatalf("logs = %d, want 2", len(c.Logs))
+	}
+	if c.Logs[1].Format != FormatNginxError || !c.Logs[1].FromBeginning {
+		t.Errorf("logs[1] = %+v, want default format and from_beginning", c.Logs[1])
+	}
+	if c.Logs[0].FromBeginning {
+		t.Error("logs[0].from_beginning defaulted to true")
+	}
+	if c.Limits.MaxValuesPerLabel != 50 {
+		t.Errorf("max_values_per_label = %d", c.Limits.MaxValuesPerLabel)
+	}
+}
+
+func TestDefaultsWhenOmitted(t *testing.T) {
+	c, err := Parse([]byte("logs:\n  - path: /x.log\n"), "inline.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.MaxValuesPerLabel != DefaultMaxValuesPerLabel {
+		t.Errorf("max_values_per_label = %d, want %d", c.Limits.MaxValuesPerLabel, DefaultMaxValuesPerLabel)
+	}
+	empty, err := Parse(nil, "empty.yml")
+	if err != nil || empty.Limits.MaxValuesPerLabel != DefaultMaxValuesPerLabel || len(empty.Logs) != 0 {
+		t.Errorf("empty file: %+v, %v", empty, err)
+	}
+}
+
+func TestInvalidConfigs(t *testing.T) {
+	for file, want := range map[string]string{
+		"invalid-unknown-field.yml": "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning)",
+		"invalid-format.yml":        `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error])`,
+		"invalid-missing-path.yml":  "testdata/invalid-missing-path.yml:2: logs[0].path: missing: give a file path or a glob",
+		"invalid-bad-glob.yml":      `testdata/invalid-bad-glob.yml:2: logs[0].path: bad glob "/var/log/nginx/[error.log": syntax error in pattern`,
+		"invalid-limit.yml":         "testdata/invalid-limit.yml:4: limits.max_values_per_label: must be at least 1, got 0",
+		"invalid-type.yml":          "testdata/invalid-type.yml:3: logs[0].from_beginning: cannot unmarshal !!str `sometimes` into bool",
+		"invalid-duplicate.yml":     `testdata/invalid-duplicate.yml:2: logs: logs[0] and logs[1] both follow "/var/log/nginx/error.log"`,
+		"invalid-logs-not-list.yml": `testdata/invalid-logs-not-list.yml:1: logs: expected a list, got "/var/log/nginx/error.log"`,
+		"invalid-top-level.yml":     "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, limits)",
+		"invalid-yaml.yml":          "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
+	} {
+		t.Run(file, func(t *testing.T) {
+			_, err := Load(filepath.Join("testdata", file))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Error() != want {
+				t.Errorf("error:\n got  %s\n want %s", err, want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	if _, err := Load("testdata/does-not-exist.yml"); err == nil {
+		t.Fatal("no error for a missing file")
+	}
+}
+
+func TestDefault(t *testing.T) {
+	c := Default()
+	if len(c.Logs) != 1 || c.Logs[0].Path != DefaultErrorLog || c.Logs[0].Format != FormatNginxError {
+		t.Errorf("Default() = %+v", c)
+	}
+}

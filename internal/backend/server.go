@@ -1,0 +1,66 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+)
+
+// Server is a backend running in the background. Stop it with Close.
+type Server struct {
+	mode   Mode
+	addr   string
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error // set before done is closed
+
+	closeOnce sync.Once
+}
+
+// Start listens on the TCP address addr (e.g. "127.0.0.1:0") and serves mode
+// in the background.
+func Start(addr string, mode Mode) (*Server, error) {
+	if !mode.Valid() {
+		return nil, fmt.Errorf("backend: start: invalid mode %v", mode)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("backend: start %v: %w", mode, err)
+	}
+	return NewServer(ln, mode), nil
+}
+
+// NewServer serves mode on ln in the background. The server owns ln.
+func NewServer(ln net.Listener, mode Mode) *Server {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		mode:   mode,
+		addr:   ln.Addr().String(),
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		s.err = Serve(ctx, ln, mode)
+	}()
+	return s
+}
+
+// Addr returns the listen address, e.g. "127.0.0.1:41234".
+func (s *Server) Addr() string { return s.addr }
+
+// Mode returns how the server misbehaves.
+func (s *Server) Mode() Mode { return s.mode }
+
+// Done is closed once the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close stops the server, closes its connections and waits until every
+// goroutine of it has returned. It returns the error that stopped serving
+// before Close was called, if any. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(s.cancel)
+	<-s.done
+	return s.err
+}

@@ -1,0 +1,96 @@
+package backend
+
+import (
+	"fmt"
+	"net"
+	"testing"
+	"time"
+)
+
+// stopTimeout bounds how long a test cleanup waits for a backend to stop.
+const stopTimeout = 5 * time.Second
+
+// ForTest starts a backend of the given mode on 127.0.0.1, a random port,
+// stops it in tb.Cleanup and returns its address ("127.0.0.1:port").
+func ForTest(tb testing.TB, mode Mode) string {
+	tb.Helper()
+	s, err := Start("127.0.0.1:0", mode)
+	if err != nil {
+		tb.Fatalf("%v", err)
+	}
+	tb.Cleanup(func() {
+		errc := make(chan error, 1)
+		go func() { errc <- s.Close() }()
+		select {
+		case err := <-errc:
+			if err != nil {
+				tb.Errorf("backend %v on %s: %v", mode, s.Addr(), err)
+			}
+		case <-time.After(stopTimeout):
+			tb.Errorf("backend %v on %s did not stop within %v", mode, s.Addr(), stopTimeout)
+		}
+	})
+	return s.Addr()
+}
+
+// ClosedAddr returns a 127.0.0.1 address where nothing listens: it binds a
+// random port and closes it at once. Another process may take the port
+// later, but the kernel does not hand it out again right away.
+func ClosedAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("backend: closed addr: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("backend: closed addr: %w", err)
+	}
+	return addr, nil
+}
+
+// ClosedPort returns a 127.0.0.1 address where nothing listens, so that
+// connecting to it is refused (ECONNREFUSED).
+func ClosedPort(tb testing.TB) string {
+	tb.Helper()
+	addr, err := ClosedAddr()
+	if err != nil {
+		tb.Fatalf("%v", err)
+	}
+	return addr
+}
+
+// AcceptAndClose starts a ModeAcceptAndClose backend; see ForTest.
+func AcceptAndClose(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeAcceptAndClose)
+}
+
+// NeverAnswer starts a ModeNeverAnswer backend; see ForTest.
+func NeverAnswer(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeNeverAnswer)
+}
+
+// ResetAfterRequest starts a ModeResetAfterRequest backend; see ForTest.
+func ResetAfterRequest(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeResetAfterRequest)
+}
+
+// HTTPOK starts a ModeHTTPOK backend; see ForTest.
+func HTTPOK(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeHTTPOK)
+}
+
+// HugeHeader starts a ModeHugeHeader backend; see ForTest.
+func HugeHeader(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeHugeHeader)
+}
+
+// InvalidHeader starts a ModeInvalidHeader backend; see ForTest.
+func InvalidHeader(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeInvalidHeader)
+}

@@ -1,0 +1,64 @@
+package logparse
+
+// Result says what one physical log line was.
+type Result uint8
+
+const (
+	// ResultUnrecognized: not a line of the expected format (garbage, binary,
+	// a line of another program). Counted, never fatal.
+	ResultUnrecognized Result = iota
+	// ResultIgnored: a well-formed line that is not an upstream failure.
+	ResultIgnored
+	// ResultClassified: the line is (part of) an upstream-failure record.
+	ResultClassified
+)
+
+// String returns the value of the `result` label of badgateway_log_lines_total.
+func (r Result) String() string {
+	switch r {
+	case ResultIgnored:
+		return "ignored"
+	case ResultClassified:
+		return "classified"
+	default:
+		return "unrecognized"
+	}
+}
+
+// Proxy is the program that wrote a line.
+type Proxy uint8
+
+// Proxies.
+const (
+	ProxyNginx Proxy = iota
+	ProxyHAProxy
+)
+
+// String returns the value of the `proxy` label.
+func (p Proxy) String() string {
+	if p == ProxyHAProxy {
+		return "haproxy"
+	}
+	return "nginx"
+}
+
+// Event is one classified upstream-failure record. Its byte slices point into
+// the line being parsed (or into the parser's own buffers) and are valid only
+// until the emit callback returns: copy what you keep.
+type Event struct {
+	Proxy  Proxy
+	Cause  Cause
+	Status int    // status the client got (502, 504, 500 …); 0 when unknown or a truncated response
+	ConnID uint64 // nginx *N connection id; 0 when absent
+	Lines  int    // physical lines the record spans (FastCGI stderr can span several)
+
+	Level    []byte // "error", "crit" …; empty when the line carries none
+	Upstream []byte // causes.md §3.2: host:port, [v6]:port, unix:/path, group name, or DNS name
+	Server   []byte // nginx `server:` (virtual host); HAProxy frontend
+	Client   []byte // client address
+	Request  []byte // request line, without quotes
+	Host     []byte // nginx `host:` header value, without quotes
+}
+
+// EmitFunc receives complete events. It must not retain the event or its slices.
+type EmitFunc func(ev *Event)

@@ -1,0 +1,381 @@
+package logparse
+
+import "bytes"
+
+// nginxMessage is one message being classified: the text after the header,
+// split on demand into the message text, the ` while ACTION` part and the
+// context fields.
+type nginxMessage struct {
+	msg   []byte
+	level []byte
+
+	split  bool
+	text   []byte // message without action and context fields
+	action []byte
+	cut    bool // no context fields found: the line may have been cut
+	phase  phase
+	fields nginxFields
+}
+
+func (m *nginxMessage) parse() {
+	if m.split {
+		return
+	}
+	m.split = true
+	t := findTail(m.msg)
+	m.cut = t == len(m.msg)
+	m.text, m.action = splitAction(m.msg[:t])
+	m.phase = parsePhase(m.action, m.cut)
+	if !m.cut {
+		m.fields = parseNginxFields(m.msg[t:])
+	}
+}
+
+// nginxVerdict is the decision about one message.
+type nginxVerdict struct {
+	known       bool  // a message nginx or a known module writes
+	cause       Cause // CauseNone: not an upstream failure
+	status      int
+	upstream    []byte // the upstream the message itself names
+	ownUpstream bool   // use upstream instead of the upstream: field
+	fastcgiHead bool   // `FastCGI sent in stderr: "` starts a record
+}
+
+var (
+	verdictUnknown = nginxVerdict{}
+	verdictNone    = nginxVerdict{known: true}
+)
+
+func failure(c Cause, status int) nginxVerdict {
+	return nginxVerdict{known: true, cause: c, status: status}
+}
+
+func hasPrefix(b []byte, s string) bool {
+	return len(b) >= len(s) && string(b[:len(s)]) == s
+}
+
+// Third-party modules prefix their messages with their name.
+const (
+	prefixProxyConnect      = "proxy_connect: "
+	prefixProxyConnectTypo  = "proxy_connet: " // sic, kqueue branch of the module
+	prefixDynamicServers    = "upstream-dynamic-servers: "
+	msgFastCGIStderr        = "FastCGI sent in stderr: \""
+	msgCouldNotBeResolved   = " could not be resolved ("
+	msgNoResolverDefined    = "no resolver defined to resolve "
+	msgHostNotFoundUpstream = "host not found in upstream "
+)
+
+// classify decides what the message is. It dispatches on the first bytes of
+// the message, so lines that are not upstream failures cost a few compares.
+func (m *nginxMessage) classify() nginxVerdict {
+	msg := m.msg
+	if len(msg) == 0 {
+		return verdictUnknown
+	}
+	switch msg[0] {
+	case 'u':
+		if hasPrefix(msg, "upstream ") {
+			return m.classifyUpstreamMessage(msg[len("upstream "):])
+		}
+		if hasPrefix(msg, prefixDynamicServers) {
+			return m.classifyDNSMessage(msg[len(prefixDynamicServers):], true)
+		}
+		if hasPrefix(msg, "unexpected DNS response for ") {
+			v := failure(CauseDNSFailure, 0)
+			m.parse()
+			v.upstream, v.ownUpstream = trimQuotes(m.text[len("unexpected DNS response for "):]), true
+			return v
+		}
+	case 'F':
+		if hasPrefix(msg, msgFastCGIStderr) {
+			return nginxVerdict{known: true, cause: CauseFastCGIStderr, fastcgiHead: true}
+		}
+	case 'n':
+		if hasPrefix(msg, "no live upstreams") {
+			return failure(CauseNoLiveUpstreams, 502)
+		}
+		if hasPrefix(msg, msgNoResolverDefined) {
+			return m.classifyDNSMessage(msg, false)
+		}
+	case 'h':
+		if hasPrefix(msg, msgHostNotFoundUpstream) {
+			return configHostNotFound(msg[len(msgHostNotFoundUpstream):])
+		}
+	case 'p':
+		if hasPrefix(msg, "peer closed connection in SSL handshake") {
+			return m.upstreamTLS(CauseTLSHandshakeFailed)
+		}
+		if hasPrefix(msg, prefixProxyConnect) {
+			return m.classifyProxyConnect(msg[len(prefixProxyConnect):])
+		}
+		if hasPrefix(msg, prefixProxyConnectTypo) {
+			return m.classifyProxyConnect(msg[len(prefixProxyConnectTypo):])
+		}
+	case '[':
+		if hasPrefix(msg, "[lua] ") {
+			return verdictNone
+		}
+	case 'c':
+		if hasPrefix(msg, "client ") {
+			return verdictNone
+		}
+	case 'a':
+		if hasPrefix(msg, "an upstream response is buffered") {
+			return verdictNone
+		}
+	case 'l':
+		if hasPrefix(msg, "limiting ") {
+			return verdictNone
+		}
+	}
+	if isDigit(msg[0]) {
+		if i := bytes.Index(msg[:min(len(msg), 24)], []byte(" worker_connections are not enough")); i > 0 {
+			return m.resourceExhausted()
+		}
+	}
+	if v, ok := m.classifySyscall(); ok {
+		return v
+	}
+	if bytes.Contains(msg, []byte(msgCouldNotBeResolved)) {
+		return m.classifyDNSMessage(msg, false)
+	}
+	return verdictUnknown
+}
+
+// classifyUpstreamMessage handles messages starting with "upstream ".
+func (m *nginxMessage) classifyUpstreamMessage(rest []byte) nginxVerdict {
+	switch {
+	case hasPrefix(rest, "timed out"):
+		m.parse()
+		return failure(timeoutCause(m.phase), failureStatus(m.timeoutPhase(), true, m.fields.stream))
+	case hasPrefix(rest, "prematurely closed "):
+		m.parse()
+		return failure(CausePrematureClose, failureStatus(m.phase, false, m.fields.stream))
+	case hasPrefix(rest, "prematurely sent response"):
+		// https upstream that spoke before the TLS handshake: not TLS at all.
+		return failure(CauseProtocolError, 502)
+	case hasPrefix(rest, "sent "):
+		return m.classifyUpstreamSent(rest[len("sent "):])
+	case hasPrefix(rest, "rejected request with error"), hasPrefix(rest, "violated "):
+		m.parse()
+		return failure(CauseProtocolError, failureStatus(m.phase, false, m.fields.stream))
+	case hasPrefix(rest, "server temporarily disabled"):
+		return failure(CauseMarkedDown, 0)
+	case hasPrefix(rest, "SSL certificate verify error"), hasPrefix(rest, "SSL certificate does not match"):
+		return failure(CauseTLSVerifyFailed, 502)
+	}
+	return verdictNone
+}
+
+// classifyUpstreamSent handles "upstream sent …" (proxy, fastcgi, grpc and
+// upstream core). Warnings about data that nginx ignores are not failures.
+func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
+	m.parse()
+	bodyStatus := failureStatus(m.phase, false, m.fields.stream)
+	switch {
+	case hasPrefix(what, "too big header"):
+		return failure(CauseHeaderTooBig, 502)
+	case hasPrefix(what, "no valid HTTP/1.0 header"):
+		// Passed through as HTTP/0.9: nginx sends the bytes without a status
+		// line (access log "009", $upstream_status 200), so no 5xx.
+		return failure(CauseProtocolError, 0)
+	case hasPrefix(what, "duplicate header line"):
+		if m.duplicateHeaderIsError(what) {
+			return failure(CauseInvalidHeader, bodyStatus)
+		}
+		return verdictNone
+	case hasPrefix(what, "too big early hints"),
+		hasPrefix(what, "more data than specified"),
+		hasPrefix(what, "data after "):
+		return verdictNone
+	case hasPrefix(what, "invalid header"),
+		hasPrefix(what, "invalid status"),
+		hasPrefix(what, "invalid \"Content-Length\""),
+		hasPrefix(what, "invalid :status"),
+		hasPrefix(what, "unexpected :status"),
+		hasPrefix(what, "no :status"),
+		hasPrefix(what, "duplicate :status"),
+		hasPrefix(what, "invalid trailer"),
+		hasPrefix(what, "trailer without"),
+		hasPrefix(what, "too big trailers"),
+		hasPrefix(what, "unknown \"Transfer-Encoding\""),
+		hasPrefix(what, "\"Content-Length\" and \"Transfer-Encoding\""),
+		hasPrefix(what, "HTTP/1.0 response with early hints"):
+		return failure(CauseInvalidHeader, bodyStatus)
+	}
+	if isQuietLevel(m.level) {
+		return verdictNone
+	}
+	// invalid chunked response, unexpected/invalid/unsupported FastCGI
+	// records, HTTP/2 framing errors of grpc_pass/proxy_pass http2.
+	return failure(CauseProtocolError, bodyStatus)
+}
+
+// duplicateHeaderIsError tells the [error] form (duplicate Content-Length or
+// Transfer-Encoding: the response is rejected) from the [warn] form
+// ("…, ignored": the header is dropped, the response goes on).
+func (m *nginxMessage) duplicateHeaderIsError(what []byte) bool {
+	switch string(m.level) {
+	case "error", "crit", "alert", "emerg":
+		return true
+	case "warn", "notice", "info", "debug":
+		return false
+	}
+	if bytes.Contains(m.text, []byte(", ignored")) || bytes.Contains(m.text, []byte("ignoring")) {
+		return false
+	}
+	return bytes.Contains(what, []byte(": \"Content-Length:")) || bytes.Contains(what, []byte(": \"Transfer-Encoding:"))
+}
+
+func isQuietLevel(level []byte) bool {
+	switch string(level) {
+	case "warn", "notice", "info", "debug":
+		return true
+	}
+	return false
+}
+
+// timeoutCause picks the timeout cause from the phase.
+func timeoutCause(ph phase) Cause {
+	switch ph {
+	case phaseConnect, phaseUpstreamTLS:
+		return CauseConnectTimeout
+	case phaseSend:
+		return CauseSendTimeout
+	}
+	return CauseReadTimeout
+}
+
+// timeoutPhase is the phase used for the status of a timeout: a timeout
+// logged under a client-side action can only be a body-phase one.
+func (m *nginxMessage) timeoutPhase() phase {
+	if m.phase == phaseOther {
+		return phaseBody
+	}
+	return m.phase
+}
+
+// upstreamTLS classifies a TLS handshake failure: only the upstream
+// connection's handshake counts (downstream lines say "while SSL handshaking").
+func (m *nginxMessage) upstreamTLS(c Cause) nginxVerdict {
+	m.parse()
+	if m.phase != phaseUpstreamTLS {
+		return verdictNone
+	}
+	return failure(c, 502)
+}
+
+// resourceExhausted handles "N worker_connections are not enough" and
+// fd exhaustion: 500 when it hit the upstream connect, no status otherwise
+// (an accepted client connection is just closed).
+func (m *nginxMessage) resourceExhausted() nginxVerdict {
+	m.parse()
+	if m.phase == phaseConnect {
+		return failure(CauseProxyResourceExhausted, 500)
+	}
+	return failure(CauseProxyResourceExhausted, 0)
+}
+
+// configHostNotFound handles [emerg] `host not found in upstream "NAME" in
+// FILE:LINE` (older releases print NAME without quotes).
+func configHostNotFound(rest []byte) nginxVerdict {
+	var name []byte
+	if len(rest) > 0 && rest[0] == '"' {
+		if end := bytes.IndexByte(rest[1:], '"'); end >= 0 {
+			name = rest[1 : 1+end]
+		} else {
+			name = rest[1:]
+		}
+	} else {
+		name = rest
+		if end := bytes.Index(rest, []byte(" in ")); end >= 0 {
+			name = rest[:end]
+		}
+	}
+	v := failure(CauseConfigHostNotFound, 0)
+	v.upstream, v.ownUpstream = name, true
+	return v
+}
+
+// classifyDNSMessage handles `HOST could not be resolved (N: …)` and
+// `no resolver defined to resolve HOST`, from nginx itself and from modules.
+// background: the message comes from a module's timer, no request waits.
+func (m *nginxMessage) classifyDNSMessage(msg []byte, background bool) nginxVerdict {
+	m.parse()
+	text := m.text
+	if off := len(m.msg) - len(msg); off > 0 && off <= len(text) {
+		text = text[off:]
+	}
+	var host []byte
+	if i := bytes.Index(text, []byte(msgCouldNotBeResolved)); i >= 0 {
+		host = text[:i]
+	} else if hasPrefix(text, msgNoResolverDefined) {
+		host = text[len(msgNoResolverDefined):]
+	} else {
+		return verdictNone
+	}
+	status := 502
+	switch {
+	case background:
+		status = 0
+	case m.fields.stream:
+		status = 500 // ngx_stream_proxy_resolve_handler: NGX_STREAM_INTERNAL_SERVER_ERROR
+	case !m.cut && !m.fields.hasClient:
+		status = 0
+	}
+	v := failure(CauseDNSFailure, status)
+	v.upstream, v.ownUpstream = trimQuotes(host), true
+	return v
+}
+
+// classifyProxyConnect handles ngx_http_proxy_connect_module messages
+// (`proxy_connect: …`), which carry no upstream: field; the peer, when shown,
+// is in `(peer:ADDR)`.
+func (m *nginxMessage) classifyProxyConnect(rest []byte) nginxVerdict {
+	m.parse()
+	var v nginxVerdict
+	switch {
+	case hasPrefix(rest, "upstream connect failed"):
+		errno, ok := findErrno(rest)
+		if !ok {
+			return verdictNone
+		}
+		cause := connectErrnoCause(errno)
+		if cause == CauseNone {
+			return verdictNone
+		}
+		return failure(cause, 502)
+	case hasPrefix(rest, "upstream connect timed out"):
+		v = failure(CauseConnectTimeout, 504)
+	case hasPrefix(rest, "upstream read timed out"):
+		v = failure(CauseReadTimeout, failureStatus(m.tunnelPhase(), true, false))
+	case hasPrefix(rest, "upstream write timed out"):
+		v = failure(CauseSendTimeout, failureStatus(m.tunnelPhase(), true, false))
+	case hasPrefix(rest, "no live connection"):
+		return failure(CauseNoLiveUpstreams, 502)
+	case bytes.Contains(rest, []byte(msgCouldNotBeResolved)), hasPrefix(rest, msgNoResolverDefined):
+		v = m.classifyDNSMessage(rest, false)
+		if v.cause != CauseNone {
+			v.status = 502
+		}
+		return v
+	default:
+		return verdictNone
+	}
+	if i := bytes.Index(rest, []byte("(peer:")); i >= 0 {
+		peer := rest[i+len("(peer:"):]
+		if end := bytes.IndexByte(peer, ')'); end >= 0 {
+			v.upstream, v.ownUpstream = peer[:end], true
+		}
+	}
+	return v
+}
+
+// tunnelPhase: once the CONNECT tunnel is up the module's action is
+// "proxying connection" and the client already has its 200.
+func (m *nginxMessage) tunnelPhase() phase {
+	if m.phase == phaseBody {
+		return phaseBody
+	}
+	return phaseConnect
+}

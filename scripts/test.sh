@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of badgateway_exporter, end-to-end tests included.
+# On a fresh Debian machine it first installs what the tests run for real:
+#   nginx (the proxy under test) and prometheus (for promtool).
+# The end-to-end tests never skip here: a missing binary fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${need_pkgs[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  # Do not let package scripts start the services: the tests run their own
+  # instances on loopback.
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+  $SUDO rm -f /usr/sbin/policy-rc.d
+fi
+export PATH="$PATH:/usr/sbin:/usr/local/go/bin"
+
+echo "==> gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on:"; echo "$unformatted"; exit 1
+fi
+
+echo "==> go vet"
+go vet ./...
+
+echo "==> go test (end-to-end tests required)"
+export BADGATEWAY_REQUIRE_E2E=1
+go test -count=1 ./...
+
+echo "==> fuzz the nginx error-log classifier (short run)"
+go test -run='^$' -fuzz=FuzzNginxErrorParser -fuzztime=20s ./logparse

@@ -1,0 +1,220 @@
+package tailer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+)
+
+// follower is the state machine following one path. It does nothing on its
+// own: poll brings it up to date synchronously. Tests drive poll step by
+// step; the runner goroutine calls it on every notification and tick.
+type follower struct {
+	path string
+	opts Options
+	h    Handler
+	e    env
+	log  *slog.Logger
+
+	cur *source   // the file path names, nil if none is open
+	old []*source // renamed away or deleted, drained until their deadline
+
+	startFI  os.FileInfo // file at path when following started (nil: none)
+	startOff int64       // where to start reading startFI
+
+	errMsg  string // error last reported, "" when healthy
+	pollErr bool   // an error occurred during the current poll
+	lines   uint64 // lines delivered
+
+	retired func(*source) // called when an old source is closed for good
+}
+
+// newFollower prepares to follow path. Unless fromStart, a file already at
+// path is read from its current end; it is stat'ed now so that lines
+// appended before the first poll are not missed.
+func newFollower(path string, opts Options, h Handler, e env, fromStart bool) *follower {
+	f := &follower{path: path, opts: opts, h: h, e: e, log: opts.Logger.With("path", path)}
+	if !fromStart {
+		if fi, err := e.stat(path); err == nil && fi.Mode().IsRegular() {
+			f.startFI, f.startOff = fi, fi.Size()
+		}
+	}
+	return f
+}
+
+// resumeAt makes the first file opened continue at off if it is fi.
+func (f *follower) resumeAt(fi os.FileInfo, off int64) { f.startFI, f.startOff = fi, off }
+
+// poll drains rotated-away files, checks what path names now (rotation,
+// truncation, deletion, creation), and delivers every complete line
+// available, reading at most budget bytes per file. It reports whether more
+// may be waiting, in which case the caller polls again without waiting.
+func (f *follower) poll(budget int64) (more bool) {
+	before := f.lines
+	f.pollErr = false
+	more = f.drainOld(budget)
+	f.check(budget)
+	if f.cur != nil {
+		more = f.readSource(f.cur, budget) || more
+	}
+	if !f.pollErr && f.errMsg != "" {
+		f.errMsg = ""
+		f.log.Info("tailer: recovered")
+		f.event(Event{Kind: Recovered})
+	}
+	if !more && f.lines != before {
+		f.event(Event{Kind: Idle})
+	}
+	return more
+}
+
+func (f *follower) drainOld(budget int64) (more bool) {
+	now := f.e.now()
+	kept := f.old[:0]
+	for _, s := range f.old {
+		m := f.readSource(s, budget)
+		if !m && !now.Before(s.until) {
+			f.retire(s)
+			continue
+		}
+		more = more || m
+		kept = append(kept, s)
+	}
+	clear(f.old[len(kept):])
+	f.old = kept
+	return more
+}
+
+// check compares the file at path with the one being read.
+func (f *follower) check(budget int64) {
+	fi, err := f.e.stat(f.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if f.cur != nil {
+			f.abandon(budget)
+			f.log.Info("tailer: file deleted")
+			f.event(Event{Kind: Deleted})
+		}
+		return
+	case err != nil:
+		f.fail(err)
+		return
+	case !fi.Mode().IsRegular():
+		f.fail(fmt.Errorf("tailer: %s is not a regular file", f.path))
+		return
+	}
+	switch {
+	case f.cur == nil:
+		f.open(fi, Opened)
+	case !os.SameFile(f.cur.fi, fi):
+		f.abandon(budget)
+		f.open(fi, Rotated)
+	case f.cur.truncated(fi.Size()):
+		f.cur.restart()
+		f.log.Info("tailer: file truncated")
+		f.event(Event{Kind: Truncated})
+	}
+}
+
+// open starts reading the file at path: where following started for the
+// file that was there then, otherwise from its beginning.
+func (f *follower) open(fi os.FileInfo, kind EventKind) {
+	off := int64(0)
+	if f.startFI != nil && os.SameFile(f.startFI, fi) && f.startOff <= fi.Size() {
+		off = f.startOff
+	}
+	s, err := openSource(f.e, f.path, fi, off, f.opts.MaxLineBytes)
+	if err != nil {
+		f.fail(err)
+		return
+	}
+	f.startFI, f.cur = nil, s
+	if kind == Rotated {
+		f.log.Info("tailer: file rotated")
+	}
+	f.event(Event{Kind: kind, Offset: s.off})
+}
+
+// abandon reads what is left in the current file, then keeps draining it
+// for RotateWait: a writer may still hold it open.
+func (f *follower) abandon(budget int64) {
+	s := f.cur
+	f.cur = nil
+	s.until = f.e.now().Add(f.opts.RotateWait)
+	f.readSource(s, budget)
+	f.old = append(f.old, s)
+}
+
+// retire closes a drained old file; an unterminated last line is delivered.
+func (f *follower) retire(s *source) {
+	s.lb.flush(f)
+	s.close()
+	if f.retired != nil {
+		f.retired(s)
+	}
+}
+
+// readSource reads s and reports whether more may be waiting.
+func (f *follower) readSource(s *source, budget int64) (more bool) {
+	eof, err := s.read(budget, f)
+	if err != nil {
+		f.fail(err)
+		return false
+	}
+	return !eof
+}
+
+// fail reports err unless it is the error already reported.
+func (f *follower) fail(err error) {
+	f.pollErr = true
+	if msg := err.Error(); msg != f.errMsg {
+		f.errMsg = msg
+		f.log.Warn("tailer: cannot read, retrying", "err", err)
+		f.event(Event{Kind: ReadError, Err: err})
+	}
+}
+
+func (f *follower) event(ev Event) {
+	ev.Path = f.path
+	f.h.Event(ev)
+}
+
+// line and cut make the follower the sink of its sources' lineBuffers.
+func (f *follower) line(l []byte) {
+	f.lines++
+	f.h.Line(l)
+}
+
+func (f *follower) cut() { f.event(Event{Kind: LineTooLong}) }
+
+// holds reports whether fi is a file this follower is reading.
+func (f *follower) holds(fi os.FileInfo) bool {
+	if f.cur != nil && os.SameFile(f.cur.fi, fi) {
+		return true
+	}
+	for _, s := range f.old {
+		if os.SameFile(s.fi, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+// draining reports whether rotated-away files are still being read.
+func (f *follower) draining() bool { return len(f.old) > 0 }
+
+// close releases every file without delivering incomplete lines.
+func (f *follower) close() error {
+	var errs []error
+	if f.cur != nil {
+		errs = append(errs, f.cur.close())
+		f.cur = nil
+	}
+	for _, s := range f.old {
+		errs = append(errs, s.close())
+	}
+	f.old = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,146 @@
+package tailer
+
+import (
+	"errors"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Tail follows one file. Create it with Follow; stop it with Stop.
+type Tail struct{ r *runner }
+
+// Follow starts following opts.Path, delivering its lines and events to h
+// from a new goroutine. A missing or unreadable file is not an error: it is
+// waited for (and reported through h). Errors are for invalid options only.
+func Follow(opts Options, h Handler) (*Tail, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Path == "" {
+		return nil, errNoPath
+	}
+	if h == nil {
+		return nil, errors.New("tailer: nil Handler")
+	}
+	e := osEnv()
+	g := newGroup(opts, nil, nil, e)
+	g.add(newFollower(filepath.Clean(opts.Path), opts, h, e, opts.FromBeginning))
+	return &Tail{startRunner(g, opts, DefaultRescanInterval)}, nil
+}
+
+// Stop stops following and closes the file. It returns once the goroutine
+// delivering lines has exited (so after the last Handler call), at the
+// latest after the Handler call in progress and one bounded read. An
+// incomplete last line is not delivered. Stop may be called more than once.
+func (t *Tail) Stop() error { return t.r.stop() }
+
+// Group follows every regular file matching a set of globs, one tail per
+// file, re-expanding the globs periodically so new files are picked up.
+type Group struct{ r *runner }
+
+// FollowGroup starts following the files matching opts.Globs. newHandler is
+// called once per file, from the group's goroutine (or from FollowGroup for
+// the files matching at start), when the file is first matched - and again
+// if a file that vanished and was dropped is matched anew. All Handler
+// calls of a Group come from one goroutine.
+//
+// Files that match at start are read from their end (unless
+// FromBeginning); files that appear later are read from their beginning. A
+// file that a glob matches under a new name after a rename rotation
+// (error.log.1 for the glob error.log*) is not read twice: it is left to the
+// tail draining it, then resumed where that tail stopped.
+func FollowGroup(opts GroupOptions, newHandler func(path string) Handler) (*Group, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if newHandler == nil {
+		return nil, errors.New("tailer: nil newHandler")
+	}
+	globs := make([]string, len(opts.Globs))
+	for i, g := range opts.Globs {
+		globs[i] = filepath.Clean(g)
+	}
+	g := newGroup(opts.Options, globs, newHandler, osEnv())
+	g.scan()
+	return &Group{startRunner(g, opts.Options, opts.RescanInterval)}, nil
+}
+
+// Stop stops following every file; see Tail.Stop.
+func (g *Group) Stop() error { return g.r.stop() }
+
+// runner is the goroutine driving a group: it polls on every notification
+// and tick, re-polls at once while files have more data, and rescans the
+// globs every rescan interval or when a file is created or renamed.
+type runner struct {
+	g        *group
+	n        *notifier // nil: polling only
+	interval time.Duration
+	rescan   time.Duration
+	quit     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+	err      error
+}
+
+func startRunner(g *group, opts Options, rescan time.Duration) *runner {
+	r := &runner{
+		g: g, n: newNotifier(g.globs, opts.Logger),
+		interval: opts.PollInterval, rescan: rescan,
+		quit: make(chan struct{}), done: make(chan struct{}),
+	}
+	go r.run()
+	return r
+}
+
+func (r *runner) run() {
+	defer close(r.done)
+	tick := time.NewTicker(r.interval)
+	defer tick.Stop()
+	var wake <-chan struct{} // nil without notifier: never ready
+	if r.n != nil {
+		wake = r.n.wake
+	}
+	var lastScan time.Time
+	for {
+		if time.Since(lastScan) >= r.rescan || (r.n != nil && r.n.rescan.Swap(false)) {
+			lastScan = time.Now()
+			r.g.scan()
+			if r.n != nil {
+				r.n.update(r.g.dirs(), r.g.paths())
+			}
+		}
+		for r.g.round(readBudget) {
+			select {
+			case <-r.quit:
+				return
+			default:
+			}
+		}
+		if r.n != nil {
+			r.n.all.Store(r.g.draining())
+		}
+		select {
+		case <-r.quit:
+			return
+		case <-wake:
+		case <-tick.C:
+		}
+	}
+}
+
+func (r *runner) stop() error {
+	r.once.Do(func() {
+		close(r.quit)
+		<-r.done
+		var errs []error
+		if r.n != nil {
+			errs = append(errs, r.n.close())
+		}
+		errs = append(errs, r.g.close())
+		r.err = errors.Join(errs...)
+	})
+	return r.err
+}
