@@ -81,12 +81,11 @@ func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
 	}
-	logger := c.logger.With("path", lc.Path)
 	g, err := tailer.FollowGroup(tailer.GroupOptions{
-		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: logger},
+		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: c.logger},
 		Globs:   []string{lc.Path},
 	}, func(path string) tailer.Handler {
-		return &fileHandler{lines: newErrorLogFile(path, c.m, c.gov), logger: logger.With("file", path)}
+		return &fileHandler{lines: newErrorLogFile(path, c.m, c.gov), logger: c.logger.With("path", path)}
 	})
 	if err != nil {
 		return nil, err
@@ -107,8 +106,9 @@ func (c *Collector) Close() {
 
 // fileHandler adapts one file's line counter to the tailer.
 type fileHandler struct {
-	lines  *errorLogFile
-	logger *slog.Logger
+	lines   *errorLogFile
+	logger  *slog.Logger
+	deleted bool // the file was deleted: the next one opened at the path is a rotation
 }
 
 func (h *fileHandler) Line(line []byte) { h.lines.Line(line) }
@@ -119,6 +119,13 @@ func (h *fileHandler) Event(ev tailer.Event) {
 		h.lines.CaughtUp()
 	case tailer.Rotated:
 		h.lines.Rotated()
+	case tailer.Deleted:
+		h.deleted = true
+	case tailer.Opened:
+		if h.deleted { // renamed away, then created again: logrotate before `nginx -s reopen`
+			h.lines.Rotated()
+			h.deleted = false
+		}
 	case tailer.Truncated:
 		h.lines.Truncated()
 	case tailer.ReadError:
@@ -130,4 +137,3 @@ func (h *fileHandler) Event(ev tailer.Event) {
 		h.logger.Warn("Line longer than the line limit was cut", "limit_bytes", tailer.DefaultMaxLineBytes)
 	}
 }
-

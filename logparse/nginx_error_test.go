@@ -33,14 +33,14 @@ const (
 
 // shop is the expected summary of a line ending in shopTail.
 func shop(cause Cause, status int, conn uint64, level string) NginxErrorSummary {
-	return NginxErrorSummary{Result: ResultClassified, Cause: cause, Status: status, ConnID: conn, Level: level,
+	return NginxErrorSummary{Result: ResultClassified, Cause: cause, Status: status, ConnID: conn, Lines: 1, Level: level,
 		Upstream: "10.0.0.5:8080", Server: "shop.example.com", Client: "192.0.2.10",
 		Request: "GET /api/cart?id=7 HTTP/1.1", Host: "shop.example.com"}
 }
 
 // php is the expected summary of a line ending in phpTail.
 func php(cause Cause, status int, conn uint64, level string) NginxErrorSummary {
-	return NginxErrorSummary{Result: ResultClassified, Cause: cause, Status: status, ConnID: conn, Level: level,
+	return NginxErrorSummary{Result: ResultClassified, Cause: cause, Status: status, ConnID: conn, Lines: 1, Level: level,
 		Upstream: "unix:/run/php/php8.2-fpm.sock", Server: "blog.example.com", Client: "192.0.2.10",
 		Request: "POST /wp-admin/admin-ajax.php HTTP/2.0", Host: "blog.example.com"}
 }

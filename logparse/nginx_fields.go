@@ -152,6 +152,8 @@ func startsWithFieldName(b []byte) bool {
 func normalizeUpstream(v []byte, cut bool) []byte {
 	if i := bytes.Index(v, []byte("://")); i > 0 && isSchemeName(v[:i]) {
 		v = v[i+3:]
+	} else if cut {
+		return nil // cut inside the scheme, or a stream address cut short
 	}
 	if bytes.HasPrefix(v, []byte("unix:")) {
 		if j := bytes.IndexByte(v[len("unix:"):], ':'); j >= 0 {

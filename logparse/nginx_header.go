@@ -135,7 +135,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // parseUint parses decimal digits; ok is false on overflow or no digits.
 func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 19 {
+	if len(b) == 0 {
 		return 0, false
 	}
 	var n uint64
@@ -143,7 +143,11 @@ func parseUint(b []byte) (uint64, bool) {
 		if !isDigit(c) {
 			return 0, false
 		}
-		n = n*10 + uint64(c-'0')
+		d := uint64(c - '0')
+		if n > (^uint64(0)-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
 	}
 	return n, true
 }

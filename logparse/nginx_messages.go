@@ -25,6 +25,15 @@ func (m *nginxMessage) parse() {
 	t := findTail(m.msg)
 	m.cut = t == len(m.msg)
 	m.text, m.action = splitAction(m.msg[:t])
+	if m.cut {
+		// A line cut inside ", client: " leaves a piece of it behind the
+		// action; actions never contain ", ".
+		if i := bytes.Index(m.action, []byte(", ")); i >= 0 {
+			m.action = m.action[:i]
+		} else if n := len(m.action); n > 0 && m.action[n-1] == ',' {
+			m.action = m.action[:n-1]
+		}
+	}
 	m.phase = parsePhase(m.action, m.cut)
 	if !m.cut {
 		m.fields = parseNginxFields(m.msg[t:])
@@ -128,10 +137,8 @@ func (m *nginxMessage) classify() nginxVerdict {
 			return verdictNone
 		}
 	}
-	if isDigit(msg[0]) {
-		if i := bytes.Index(msg[:min(len(msg), 24)], []byte(" worker_connections are not enough")); i > 0 {
-			return m.resourceExhausted()
-		}
+	if isDigit(msg[0]) && hasPrefix(msg[skipDigits(msg, 0):], " worker_connections are not enough") {
+		return m.resourceExhausted()
 	}
 	if v, ok := m.classifySyscall(); ok {
 		return v

@@ -57,15 +57,18 @@ func parsePhase(action []byte, cut bool) phase {
 	if len(action) == 0 {
 		return phaseUnknown
 	}
-	for _, a := range knownActions {
-		if string(action) == a.text {
-			return a.phase
+	if !cut {
+		for _, a := range knownActions {
+			if string(action) == a.text {
+				return a.phase
+			}
 		}
-	}
-	if cut {
+	} else {
+		// The action may be cut short: every action it can be the start of
+		// must agree on the phase.
 		found := phaseUnknown
 		for _, a := range knownActions {
-			if len(action) < len(a.text) && a.text[:len(action)] == string(action) {
+			if len(action) <= len(a.text) && a.text[:len(action)] == string(action) {
 				if found != phaseUnknown && found != a.phase {
 					return phaseUnknown
 				}

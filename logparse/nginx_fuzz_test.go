@@ -1,0 +1,82 @@
+package logparse
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// nginxSeedLines is every line of the table tests.
+func nginxSeedLines() []string {
+	var lines []string
+	for _, table := range [][]nginxCase{
+		nginxConnectErrnoCases, nginxTimeoutsCases, nginxResetsAndClosesCases,
+		nginxResponseCausesCases, nginxDNSConfigResourcesCases, nginxThirdPartyModulesCases,
+		nginxNoneCases, nginxUnrecognizedCases, nginxPrefixCases,
+	} {
+		for _, tc := range table {
+			lines = append(lines, tc.line)
+		}
+	}
+	lines = append(lines, strings.Join(phpFatalLines, "\n"), longRequestLine(), longRequestLine()[:2047])
+	return append(lines, phpFatalLines...)
+}
+
+var validStatus = map[int]bool{0: true, 500: true, 502: true, 504: true}
+
+// FuzzNginxErrorParser feeds arbitrary text, split into physical lines, to
+// one parser: it must never panic, and what it emits must make sense.
+func FuzzNginxErrorParser(f *testing.F) {
+	for _, line := range nginxSeedLines() {
+		f.Add(line)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		var p NginxErrorParser
+		emitted := 0
+		check := func(ev *Event) {
+			emitted++
+			if ev.Cause == CauseNone || ev.Cause >= numCauses {
+				t.Fatalf("emitted cause %d", ev.Cause)
+			}
+			if ev.Proxy != ProxyNginx || !validStatus[ev.Status] || ev.Lines < 1 {
+				t.Fatalf("emitted %+v", ev)
+			}
+			if len(ev.Level) > 0 && matchLevel(append(append([]byte{}, ev.Level...), "] "...)) == 0 {
+				t.Fatalf("level %q", ev.Level)
+			}
+			for _, field := range [][]byte{ev.Upstream, ev.Server, ev.Client, ev.Request, ev.Host} {
+				if !strings.Contains(input, string(field)) || bytes.IndexByte(field, '\n') >= 0 {
+					t.Fatalf("field %q is not a piece of one input line", field)
+				}
+			}
+			if len(ev.Upstream) > 0 && bytes.HasPrefix(ev.Upstream, []byte("http://")) {
+				t.Fatalf("upstream %q keeps its scheme", ev.Upstream)
+			}
+		}
+		for _, line := range strings.Split(input, "\n") {
+			pendingBefore := p.fastcgi.pending
+			emitted = 0
+			r := p.Parse([]byte(line), check)
+			switch r {
+			case ResultClassified:
+				if emitted > 2 {
+					t.Fatalf("%d events for one line", emitted)
+				}
+			case ResultIgnored, ResultUnrecognized:
+				// Only a pending FastCGI record, cut short by this line, may come out.
+				if emitted > 1 || emitted == 1 && !pendingBefore {
+					t.Fatalf("%v line emitted %d events", r, emitted)
+				}
+			default:
+				t.Fatalf("result %d", r)
+			}
+		}
+		emitted = 0
+		p.Flush(check)
+		p.Flush(check)
+		if emitted > 1 {
+			t.Fatalf("Flush emitted %d events", emitted)
+		}
+		_ = ClassifyNginxErrorLine(input)
+	})
+}
