@@ -49,11 +49,27 @@ func findTail(msg []byte) int {
 // the ` while ACTION` part. The last ` while ` wins: OpenSSL reasons such as
 // "unexpected eof while reading" contain the word too.
 func splitAction(head []byte) (text, action []byte) {
-	i := bytes.LastIndex(head, whileMarker)
+	i := lastIndexWhile(head)
 	if i < 0 {
 		return head, nil
 	}
 	return head[:i], head[i+len(whileMarker):]
+}
+
+// lastIndexWhile is bytes.LastIndex(b, whileMarker), scanning back from the
+// end: the action is a few dozen bytes before the tail, so this touches far
+// fewer bytes than a search from the start.
+func lastIndexWhile(b []byte) int {
+	for end := len(b); ; {
+		i := bytes.LastIndexByte(b[:end], 'w')
+		if i < 1 {
+			return -1
+		}
+		if s := i - 1; len(b)-s >= len(whileMarker) && string(b[s:s+len(whileMarker)]) == string(whileMarker) {
+			return s
+		}
+		end = i
+	}
 }
 
 // parseNginxFields parses the context tail (starting at ", client: " or
@@ -97,6 +113,7 @@ func parseNginxFields(tail []byte) nginxFields {
 			f.upstreamRaw, f.upstreamCut = value, !closed
 		case "host":
 			f.host = value
+			return f // only referrer can follow
 		}
 	}
 	return f
@@ -104,10 +121,17 @@ func parseNginxFields(tail []byte) nginxFields {
 
 // plainValue reads an unquoted value up to the next ", ".
 func plainValue(b []byte) (value, rest []byte) {
-	if i := bytes.Index(b, []byte(", ")); i >= 0 {
-		return b[:i], b[i:]
+	for from := 0; ; {
+		i := bytes.IndexByte(b[from:], ',')
+		if i < 0 {
+			return b, nil
+		}
+		i += from
+		if i+1 < len(b) && b[i+1] == ' ' {
+			return b[:i], b[i:]
+		}
+		from = i + 1
 	}
-	return b, nil
 }
 
 // quotedValue reads a value whose opening quote was consumed. The closing
@@ -135,10 +159,21 @@ func startsWithFieldName(b []byte) bool {
 		return false
 	}
 	b = b[2:]
-	for _, name := range [...]string{"subrequest:", "upstream:", "host:", "referrer:", "request:", "server:", "client:", "login:", "bytes from/to"} {
-		if len(b) >= len(name) && string(b[:len(name)]) == name {
-			return true
-		}
+	switch b[0] {
+	case 'u':
+		return hasPrefix(b, "upstream:")
+	case 'h':
+		return hasPrefix(b, "host:")
+	case 'r':
+		return hasPrefix(b, "referrer:") || hasPrefix(b, "request:")
+	case 's':
+		return hasPrefix(b, "subrequest:") || hasPrefix(b, "server:")
+	case 'c':
+		return hasPrefix(b, "client:")
+	case 'l':
+		return hasPrefix(b, "login:")
+	case 'b':
+		return hasPrefix(b, "bytes from/to")
 	}
 	return false
 }
@@ -170,8 +205,10 @@ func normalizeUpstream(v []byte, cut bool) []byte {
 			start = j
 		}
 	}
-	if j := bytes.IndexAny(v[start:], "/?"); j >= 0 {
-		return v[:start+j]
+	for j := start; j < len(v); j++ {
+		if v[j] == '/' || v[j] == '?' {
+			return v[:j]
+		}
 	}
 	if cut {
 		return nil

@@ -165,7 +165,7 @@ func (m *nginxMessage) connectFailure() nginxVerdict {
 	v := failure(cause, 502)
 	if hasPrefix(m.text, string(connectTo)) {
 		rest := m.text[len(connectTo):]
-		if end := bytes.LastIndex(rest, failedMarker); end >= 0 {
+		if end := bytes.Index(rest, failedMarker); end >= 0 {
 			v.upstream = rest[:end] // fallback when the upstream: field is missing
 		}
 	}

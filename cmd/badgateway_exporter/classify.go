@@ -66,6 +66,9 @@ func runClassify(o *classifyOptions, stdin io.Reader, stdout, stderr io.Writer) 
 
 func classifyFile(name string, stdin io.Reader, sink resultSink) error {
 	r := stdin
+	if name == "" { // kingpin hands a lone "-" over as ""
+		name = "-"
+	}
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {

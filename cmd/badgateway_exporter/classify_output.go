@@ -123,7 +123,7 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 		c, _ := logparse.ParseCause(name)
 		fmt.Fprintf(w, "  %-26s %s\n", name, c.FixHint())
 	}
-	fmt.Fprintf(w, "\n%d lines: %d upstream failures, %d lines classified, %d ignored, %d unrecognized\n",
+	fmt.Fprintf(w, "\n%d lines: %d upstream failures (on %d lines), %d other lines, %d unrecognized\n",
 		s.lines, events, s.results["classified"], s.results["ignored"], s.results["unrecognized"])
 	return nil
 }

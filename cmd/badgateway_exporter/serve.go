@@ -120,6 +120,7 @@ func (e *exporter) reload() error {
 		err = e.collector.Apply(cfg)
 	}
 	if err != nil {
+		e.collector.ReloadFailed()
 		e.logger.Error("Reloading configuration failed; keeping the running one", "file", e.opts.configFile, "err", err)
 		return err
 	}

@@ -64,6 +64,28 @@ type Exporter struct {
 // 127.0.0.1 port, with extra flags; it returns once /-/ready answers.
 func Start(tb testing.TB, cfg string, flags ...string) *Exporter {
 	tb.Helper()
+	e := StartNoWait(tb, cfg, flags...)
+	for i := 0; i < 200; i++ {
+		if resp, err := http.Get("http://" + e.Addr + "/-/ready"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return e
+			}
+		}
+		select {
+		case <-e.exited:
+			tb.Fatalf("exporter exited at start:\n%s", e.Logs())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	tb.Fatalf("exporter not ready after 5s:\n%s", e.Logs())
+	return nil
+}
+
+// StartNoWait starts the exporter like Start but does not wait for it to
+// serve (for servers that need TLS or credentials).
+func StartNoWait(tb testing.TB, cfg string, flags ...string) *Exporter {
+	tb.Helper()
 	bin := Binary(tb)
 	cfgPath := filepath.Join(tb.TempDir(), "badgateway.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
@@ -79,21 +101,7 @@ func Start(tb testing.TB, cfg string, flags ...string) *Exporter {
 	}
 	go func() { _ = e.cmd.Wait(); close(e.exited) }()
 	tb.Cleanup(e.Stop)
-	for i := 0; i < 200; i++ {
-		if resp, err := http.Get("http://" + addr + "/-/ready"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return e
-			}
-		}
-		select {
-		case <-e.exited:
-			tb.Fatalf("exporter exited at start:\n%s", e.Logs())
-		case <-time.After(25 * time.Millisecond):
-		}
-	}
-	tb.Fatalf("exporter not ready after 5s:\n%s", e.Logs())
-	return nil
+	return e
 }
 
 type lockedWriter struct{ e *Exporter }
