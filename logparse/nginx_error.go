@@ -51,8 +51,7 @@ func (p *NginxErrorParser) Parse(line []byte, emit EmitFunc) Result {
 
 // emitVerdict builds the event of a single-line record and emits it.
 func (p *NginxErrorParser) emitVerdict(h *nginxHeader, m *nginxMessage, v *nginxVerdict, emit EmitFunc) {
-	m.parse()
-	f := &m.fields
+	f := m.contextFields()
 	status := v.status
 	if !m.cut && !f.hasClient {
 		status = 0 // timer or resolver context: no request is waiting

@@ -32,9 +32,20 @@ type fastcgiState struct {
 }
 
 // findFastCGIPayloadEnd returns the offset of the `"` that closes the payload
-// in b, or -1. The last ` while ` wins over any inside the payload.
+// in b, or -1. The last `" while ` wins over any inside the payload, and what
+// follows must look like nginx's own tail (context fields, or an upstream
+// action when the line was cut), not like more application text.
 func findFastCGIPayloadEnd(b []byte) int {
-	return bytes.LastIndex(b, fastcgiPayloadEnd)
+	end := bytes.LastIndex(b, fastcgiPayloadEnd)
+	if end < 0 {
+		return -1
+	}
+	m := nginxMessage{msg: b[end+1:]}
+	m.parse()
+	if m.cut && m.phase == phaseOther {
+		return -1
+	}
+	return end
 }
 
 // startFastCGI handles a head line. payload is the text after the opening
@@ -93,18 +104,18 @@ func (p *NginxErrorParser) Flush(emit EmitFunc) {
 // emitFastCGI emits a complete record; after is ` while ACTION, client: …`.
 func (p *NginxErrorParser) emitFastCGI(after, level []byte, connID uint64, lines int, emit EmitFunc) {
 	m := nginxMessage{msg: after, level: level}
-	m.parse()
+	f := m.contextFields()
 	p.ev = Event{
 		Proxy:    ProxyNginx,
 		Cause:    CauseFastCGIStderr,
 		ConnID:   connID,
 		Lines:    lines,
 		Level:    level,
-		Upstream: normalizeUpstream(m.fields.upstreamRaw, m.fields.upstreamCut),
-		Server:   m.fields.server,
-		Client:   m.fields.client,
-		Request:  m.fields.request,
-		Host:     m.fields.host,
+		Upstream: normalizeUpstream(f.upstreamRaw, f.upstreamCut),
+		Server:   f.server,
+		Client:   f.client,
+		Request:  f.request,
+		Host:     f.host,
 	}
 	if emit != nil {
 		emit(&p.ev)

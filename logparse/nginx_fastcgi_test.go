@@ -77,6 +77,17 @@ func TestNginxFastCGIMultiLine(t *testing.T) {
 			ts + `[error] 7#7: *1003 FastCGI sent in stderr: "PHP message: [INFO] webhook requested`,
 			`PHP message: [INFO] webhook done" while reading upstream` + phpTail,
 		}, allClassified(2), []NginxErrorSummary{phpRecord(1003, 2)}},
+		{"payload quoting \" while\"", []string{
+			ts + `[error] 7#7: *1004 FastCGI sent in stderr: "PHP message: PHP Warning:  "config.ini" while parsing settings in /var/www/a.php on line 3`,
+			`PHP message: PHP Notice:  done" while reading response header from upstream` + phpTail,
+		}, allClassified(2), []NginxErrorSummary{phpRecord(1004, 2)}},
+		{"one-line record cut in its tail", []string{
+			ts + `[error] 7#7: *1005 FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream, client: 192.0.2.10, server: blog.example.com, request: "GET /x.php?q=aaaa`,
+			refused,
+		}, allClassified(2), []NginxErrorSummary{
+			{Result: ResultClassified, Cause: CauseFastCGIStderr, ConnID: 1005, Lines: 1, Level: "error", Server: "blog.example.com", Client: "192.0.2.10", Request: "GET /x.php?q=aaaa"},
+			php(CauseConnectionRefused, 502, 1002, "error"),
+		}},
 		{"no pending record: Flush emits nothing", []string{refused}, allClassified(1),
 			[]NginxErrorSummary{php(CauseConnectionRefused, 502, 1002, "error")}},
 	} {

@@ -80,16 +80,19 @@ func parseNginxFields(tail []byte) nginxFields {
 	rest := tail
 	for len(rest) > 2 && rest[0] == ',' && rest[1] == ' ' {
 		rest = rest[2:]
-		colon := bytes.IndexByte(rest, ':')
-		if colon < 0 {
-			return f
+		key := fieldKey(rest)
+		if key == nil {
+			colon := bytes.IndexByte(rest, ':')
+			if colon < 0 {
+				return f
+			}
+			key = rest[:colon]
 		}
-		key := rest[:colon]
-		if bytes.HasPrefix(key, []byte("bytes from/to")) {
+		if hasPrefix(key, "bytes from/to") {
 			f.stream = true
 			return f
 		}
-		rest = rest[colon+1:]
+		rest = rest[len(key)+1:]
 		if len(rest) > 0 && rest[0] == ' ' {
 			rest = rest[1:]
 		}
@@ -117,6 +120,24 @@ func parseNginxFields(tail []byte) nginxFields {
 		}
 	}
 	return f
+}
+
+// fieldKey returns the name of a well-known field at the start of b (the
+// bytes before its ':'), or nil. It saves a search per field on the hot path.
+func fieldKey(b []byte) []byte {
+	switch {
+	case hasPrefix(b, "client:"):
+		return b[:len("client")]
+	case hasPrefix(b, "server:"):
+		return b[:len("server")]
+	case hasPrefix(b, "request:"):
+		return b[:len("request")]
+	case hasPrefix(b, "upstream:"):
+		return b[:len("upstream")]
+	case hasPrefix(b, "host:"):
+		return b[:len("host")]
+	}
+	return nil
 }
 
 // plainValue reads an unquoted value up to the next ", ".
@@ -185,8 +206,8 @@ func startsWithFieldName(b []byte) bool {
 // out as written. cut says the value was cut off by the line limit: then an
 // authority whose end was not seen is dropped rather than reported half.
 func normalizeUpstream(v []byte, cut bool) []byte {
-	if i := bytes.Index(v, []byte("://")); i > 0 && isSchemeName(v[:i]) {
-		v = v[i+3:]
+	if i := schemeEnd(v); i > 0 {
+		v = v[i:]
 	} else if cut {
 		return nil // cut inside the scheme, or a stream address cut short
 	}
@@ -216,16 +237,19 @@ func normalizeUpstream(v []byte, cut bool) []byte {
 	return v
 }
 
-func isSchemeName(b []byte) bool {
-	if len(b) == 0 || len(b) > 16 {
-		return false
-	}
-	for _, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' || c == '_') {
-			return false
+// schemeEnd returns the length of a leading `scheme://`, or 0.
+func schemeEnd(v []byte) int {
+	for i := 0; i < len(v) && i <= 16; i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == '_':
+			continue
+		case c == ':' && i > 0 && hasPrefix(v[i:], "://"):
+			return i + len("://")
 		}
+		return 0
 	}
-	return true
+	return 0
 }
 
 // trimQuotes removes one pair of surrounding "…" or '…'.

@@ -19,7 +19,34 @@ func nginxSeedLines() []string {
 		}
 	}
 	lines = append(lines, strings.Join(phpFatalLines, "\n"), longRequestLine(), longRequestLine()[:2047])
+	lines = append(lines, degenerateLines...)
 	return append(lines, phpFatalLines...)
+}
+
+// degenerateLines overlap markers with each other (the " while " of the
+// action starting inside a message prefix, empty names, lone quotes).
+var degenerateLines = []string{
+	"unexpected DNS response for while x",
+	"no resolver defined to resolve while y",
+	"connect() to while connecting to upstream",
+	"connect() to  failed (111: x) while connecting to upstream",
+	"upstream-dynamic-servers:  while x",
+	"proxy_connect: no resolver defined to resolve  while y",
+	`host not found in upstream "`,
+	`FastCGI sent in stderr: "`,
+	`FastCGI sent in stderr: "" while `,
+	`upstream timed out, client: , server: , request: ", upstream: ", host: "`,
+	`[error] 1#1: *99999999999999999999999 upstream timed out`,
+	"[error]",
+	"[",
+	"*",
+}
+
+func TestNginxDegenerateLines(t *testing.T) {
+	for _, line := range degenerateLines {
+		ClassifyNginxErrorLine(line) // must not panic
+		ClassifyNginxErrorLine(ts + "[error] 31#31: *1 " + line)
+	}
 }
 
 var validStatus = map[int]bool{0: true, 500: true, 502: true, 504: true}

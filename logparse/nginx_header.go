@@ -75,13 +75,33 @@ func isPrefixSeparator(c byte) bool {
 // matchLevel returns the length of the level word if b starts with
 // `level] `, otherwise 0.
 func matchLevel(b []byte) int {
-	n := bytes.IndexByte(b[:min(len(b), 8)], ']')
-	if n < 4 || len(b) < n+2 || b[n+1] != ' ' {
+	if len(b) < len("info] ") {
 		return 0
 	}
-	switch string(b[:n]) { // no allocation: compiler special-cases this
-	case "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug":
-		return n
+	var level string
+	switch b[0] {
+	case 'e':
+		level = "error] "
+		if b[1] == 'm' {
+			level = "emerg] "
+		}
+	case 'w':
+		level = "warn] "
+	case 'c':
+		level = "crit] "
+	case 'a':
+		level = "alert] "
+	case 'n':
+		level = "notice] "
+	case 'i':
+		level = "info] "
+	case 'd':
+		level = "debug] "
+	default:
+		return 0
+	}
+	if hasPrefix(b, level) {
+		return len(level) - 2
 	}
 	return 0
 }

@@ -9,20 +9,24 @@ type nginxMessage struct {
 	msg   []byte
 	level []byte
 
-	split  bool
-	text   []byte // message without action and context fields
-	action []byte
-	cut    bool // no context fields found: the line may have been cut
-	phase  phase
-	fields nginxFields
+	split   bool
+	text    []byte // message without action and context fields
+	action  []byte
+	tail    []byte // context fields, from ", client: " on
+	cut     bool   // no context fields found: the line may have been cut
+	phase   phase
+	parsedF bool
+	fields  nginxFields
 }
 
+// parse splits the message into text, action and tail and reads the phase.
 func (m *nginxMessage) parse() {
 	if m.split {
 		return
 	}
 	m.split = true
 	t := findTail(m.msg)
+	m.tail = m.msg[t:]
 	m.cut = t == len(m.msg)
 	m.text, m.action = splitAction(m.msg[:t])
 	if m.cut {
@@ -35,9 +39,22 @@ func (m *nginxMessage) parse() {
 		}
 	}
 	m.phase = parsePhase(m.action, m.cut)
-	if !m.cut {
-		m.fields = parseNginxFields(m.msg[t:])
+}
+
+// contextFields parses the context fields; only upstream failures need them.
+func (m *nginxMessage) contextFields() *nginxFields {
+	m.parse()
+	if !m.parsedF {
+		m.parsedF = true
+		m.fields = parseNginxFields(m.tail)
 	}
+	return &m.fields
+}
+
+// status is the failure status in the message's phase.
+func (m *nginxMessage) status(timeout bool) int {
+	m.parse()
+	return failureStatus(m.phase, timeout, m.contextFields().stream)
 }
 
 // nginxVerdict is the decision about one message.
@@ -92,7 +109,10 @@ func (m *nginxMessage) classify() nginxVerdict {
 		if hasPrefix(msg, "unexpected DNS response for ") {
 			v := failure(CauseDNSFailure, 0)
 			m.parse()
-			v.upstream, v.ownUpstream = trimQuotes(m.text[len("unexpected DNS response for "):]), true
+			// m.text can be shorter than msg's prefix: " while " may start
+			// inside it.
+			name, _ := bytes.CutPrefix(m.text, []byte("unexpected DNS response for "))
+			v.upstream, v.ownUpstream = trimQuotes(name), true
 			return v
 		}
 	case 'F':
@@ -154,10 +174,10 @@ func (m *nginxMessage) classifyUpstreamMessage(rest []byte) nginxVerdict {
 	switch {
 	case hasPrefix(rest, "timed out"):
 		m.parse()
-		return failure(timeoutCause(m.phase), failureStatus(m.timeoutPhase(), true, m.fields.stream))
+		return failure(timeoutCause(m.phase), failureStatus(m.timeoutPhase(), true, m.contextFields().stream))
 	case hasPrefix(rest, "prematurely closed "):
 		m.parse()
-		return failure(CausePrematureClose, failureStatus(m.phase, false, m.fields.stream))
+		return failure(CausePrematureClose, m.status(false))
 	case hasPrefix(rest, "prematurely sent response"):
 		// https upstream that spoke before the TLS handshake: not TLS at all.
 		return failure(CauseProtocolError, 502)
@@ -165,7 +185,7 @@ func (m *nginxMessage) classifyUpstreamMessage(rest []byte) nginxVerdict {
 		return m.classifyUpstreamSent(rest[len("sent "):])
 	case hasPrefix(rest, "rejected request with error"), hasPrefix(rest, "violated "):
 		m.parse()
-		return failure(CauseProtocolError, failureStatus(m.phase, false, m.fields.stream))
+		return failure(CauseProtocolError, m.status(false))
 	case hasPrefix(rest, "server temporarily disabled"):
 		return failure(CauseMarkedDown, 0)
 	case hasPrefix(rest, "SSL certificate verify error"), hasPrefix(rest, "SSL certificate does not match"):
@@ -178,7 +198,6 @@ func (m *nginxMessage) classifyUpstreamMessage(rest []byte) nginxVerdict {
 // upstream core). Warnings about data that nginx ignores are not failures.
 func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
 	m.parse()
-	bodyStatus := failureStatus(m.phase, false, m.fields.stream)
 	switch {
 	case hasPrefix(what, "too big header"):
 		return failure(CauseHeaderTooBig, 502)
@@ -188,7 +207,7 @@ func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
 		return failure(CauseProtocolError, 0)
 	case hasPrefix(what, "duplicate header line"):
 		if m.duplicateHeaderIsError(what) {
-			return failure(CauseInvalidHeader, bodyStatus)
+			return failure(CauseInvalidHeader, m.status(false))
 		}
 		return verdictNone
 	case hasPrefix(what, "too big early hints"),
@@ -208,14 +227,14 @@ func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
 		hasPrefix(what, "unknown \"Transfer-Encoding\""),
 		hasPrefix(what, "\"Content-Length\" and \"Transfer-Encoding\""),
 		hasPrefix(what, "HTTP/1.0 response with early hints"):
-		return failure(CauseInvalidHeader, bodyStatus)
+		return failure(CauseInvalidHeader, m.status(false))
 	}
 	if isQuietLevel(m.level) {
 		return verdictNone
 	}
 	// invalid chunked response, unexpected/invalid/unsupported FastCGI
 	// records, HTTP/2 framing errors of grpc_pass/proxy_pass http2.
-	return failure(CauseProtocolError, bodyStatus)
+	return failure(CauseProtocolError, m.status(false))
 }
 
 // duplicateHeaderIsError tells the [error] form (duplicate Content-Length or
@@ -325,9 +344,9 @@ func (m *nginxMessage) classifyDNSMessage(msg []byte, background bool) nginxVerd
 	switch {
 	case background:
 		status = 0
-	case m.fields.stream:
+	case m.contextFields().stream:
 		status = 500 // ngx_stream_proxy_resolve_handler: NGX_STREAM_INTERNAL_SERVER_ERROR
-	case !m.cut && !m.fields.hasClient:
+	case !m.cut && !m.contextFields().hasClient:
 		status = 0
 	}
 	v := failure(CauseDNSFailure, status)

@@ -58,6 +58,16 @@ func parsePhase(action []byte, cut bool) phase {
 		return phaseUnknown
 	}
 	if !cut {
+		switch string(action) { // the common ones, without a scan
+		case "connecting to upstream":
+			return phaseConnect
+		case "reading response header from upstream":
+			return phaseHeader
+		case "sending request to upstream":
+			return phaseSend
+		case "reading upstream":
+			return phaseBody
+		}
 		for _, a := range knownActions {
 			if string(action) == a.text {
 				return a.phase
@@ -84,12 +94,6 @@ func parsePhase(action []byte, cut bool) phase {
 		return phaseSend
 	}
 	return phaseOther
-}
-
-// upstreamSide reports whether the phase belongs to the upstream connection.
-// phaseUnknown counts: a message that names the upstream needs no action.
-func (ph phase) upstreamSide() bool {
-	return ph != phaseOther && ph != phaseResolve
 }
 
 // failureStatus is the status the client gets for a failure in this phase

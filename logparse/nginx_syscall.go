@@ -195,7 +195,7 @@ func (m *nginxMessage) ioFailure(name []byte) nginxVerdict {
 	if cause == CauseNone {
 		return verdictNone
 	}
-	return failure(cause, failureStatus(m.phase, false, m.fields.stream))
+	return failure(cause, m.status(false))
 }
 
 // fdFailure classifies a failed socket(): out of file descriptors is

@@ -1,10 +1,9 @@
 package tailer
 
-// The exporter's throughput requirement, measured end to end through the
-// real goroutine driver (Follow, fsnotify wake-up, batched reads): 1,000,000
-// ~250-byte nginx error-log lines appended in one write, counted by a
-// handler, optionally spending the classifier's ~200 ns per line. Compare
-// with BenchmarkNxadmTailFile (nxadm_bench_test.go).
+// The exporter's throughput requirement measured through the real driver
+// (Follow: goroutine, fsnotify wake-up, batched pread, one handler call per
+// line); see benchutil_test.go for the modes. Compare with
+// BenchmarkNxadmTailFile.
 
 import (
 	"log/slog"
@@ -35,42 +34,16 @@ func (h *countingHandler) Event(ev Event) {
 }
 
 func BenchmarkTailer(b *testing.B) {
-	for _, cc := range classifierCases {
-		b.Run(cc.name, func(b *testing.B) { benchTailer(b, cc.cost) })
-	}
-}
-
-func benchTailer(b *testing.B, cost time.Duration) {
-	b.ReportAllocs()
-	var elapsed time.Duration
-	var peak float64
-	for b.Loop() {
-		b.StopTimer()
-		path := newBenchFile(b)
-		w := startWriter(b, path, benchLines)
-		h := &countingHandler{cost: cost, want: benchLines, opened: make(chan struct{}), done: make(chan struct{})}
-		t, err := Follow(Options{Path: path, Logger: slog.New(slog.DiscardHandler)}, h)
+	benchModes(b, func(b *testing.B, path string, cost time.Duration, n int) (ready, done <-chan struct{}, stop func()) {
+		h := &countingHandler{cost: cost, want: n, opened: make(chan struct{}), done: make(chan struct{})}
+		t, err := Follow(Options{Path: path, FromBeginning: true, Logger: slog.New(slog.DiscardHandler)}, h)
 		if err != nil {
 			b.Fatal(err)
 		}
-		<-h.opened
-		resetPeakRSS()
-		b.StartTimer()
-
-		t0 := time.Now()
-		w.fire(b)
-		<-h.done
-		elapsed += time.Since(t0)
-
-		b.StopTimer()
-		peak = max(peak, peakRSSMiB())
-		w.wait(b)
-		removeBenchFile(b, path)
-		if err := t.Stop(); err != nil {
-			b.Fatal(err)
+		return h.opened, h.done, func() {
+			if err := t.Stop(); err != nil {
+				b.Error(err)
+			}
 		}
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(b.N*benchLines)/elapsed.Seconds(), "lines/s")
-	b.ReportMetric(peak, "peak-RSS-MiB")
+	})
 }

@@ -26,7 +26,7 @@ type follower struct {
 
 	errMsg  string // error last reported, "" when healthy
 	pollErr bool   // an error occurred during the current poll
-	lines   uint64 // lines delivered
+	unidled bool   // lines were delivered since the last Idle
 
 	retired func(*source) // called when an old source is closed for good
 }
@@ -50,9 +50,9 @@ func (f *follower) resumeAt(fi os.FileInfo, off int64) { f.startFI, f.startOff =
 // poll drains rotated-away files, checks what path names now (rotation,
 // truncation, deletion, creation), and delivers every complete line
 // available, reading at most budget bytes per file. It reports whether more
-// may be waiting, in which case the caller polls again without waiting.
+// is waiting (a budget ran out), in which case the caller polls again
+// without waiting. Idle is sent when a poll ends caught up after lines.
 func (f *follower) poll(budget int64) (more bool) {
-	before := f.lines
 	f.pollErr = false
 	more = f.drainOld(budget)
 	f.check(budget)
@@ -64,7 +64,8 @@ func (f *follower) poll(budget int64) (more bool) {
 		f.log.Info("tailer: recovered")
 		f.event(Event{Kind: Recovered})
 	}
-	if !more && f.lines != before {
+	if !more && f.unidled {
+		f.unidled = false
 		f.event(Event{Kind: Idle})
 	}
 	return more
@@ -158,7 +159,7 @@ func (f *follower) retire(s *source) {
 
 // readSource reads s and reports whether more may be waiting.
 func (f *follower) readSource(s *source, budget int64) (more bool) {
-	eof, err := s.read(budget, f)
+	_, eof, err := s.read(budget, f)
 	if err != nil {
 		f.fail(err)
 		return false
@@ -183,7 +184,7 @@ func (f *follower) event(ev Event) {
 
 // line and cut make the follower the sink of its sources' lineBuffers.
 func (f *follower) line(l []byte) {
-	f.lines++
+	f.unidled = true
 	f.h.Line(l)
 }
 

@@ -1,10 +1,11 @@
 package tailer
 
-// Baseline: github.com/nxadm/tail's TailFile, configured as the design card
+// Baseline: github.com/nxadm/tail's TailFile configured as the design card
 // proposed (Follow, ReOpen, CompleteLines, from the start), counting the
-// 1,000,000 lines appended in one write. It delivers one *tail.Line (a new
-// string + struct) per line over an unbuffered channel and calls lseek(2)
-// twice per line (Tell), which is what BenchmarkTailer is measured against.
+// same lines through the same harness (benchutil_test.go). It allocates a
+// string and a *tail.Line per line, sends each over an unbuffered channel,
+// reads through a 4 KiB bufio.Reader and calls lseek(2) twice per line
+// (Tell). Compare with BenchmarkTailer.
 
 import (
 	"io"
@@ -15,19 +16,7 @@ import (
 )
 
 func BenchmarkNxadmTailFile(b *testing.B) {
-	for _, cc := range classifierCases {
-		b.Run(cc.name, func(b *testing.B) { benchNxadm(b, cc.cost) })
-	}
-}
-
-func benchNxadm(b *testing.B, cost time.Duration) {
-	b.ReportAllocs()
-	var elapsed time.Duration
-	var peak float64
-	for b.Loop() {
-		b.StopTimer()
-		path := newBenchFile(b)
-		w := startWriter(b, path, benchLines)
+	benchModes(b, func(b *testing.B, path string, cost time.Duration, n int) (ready, done <-chan struct{}, stop func()) {
 		t, err := tail.TailFile(path, tail.Config{
 			Follow:        true,
 			ReOpen:        true,
@@ -38,33 +27,27 @@ func benchNxadm(b *testing.B, cost time.Duration) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		resetPeakRSS()
-		b.StartTimer()
-
-		t0 := time.Now()
-		w.fire(b)
-		n := 0
-		for line := range t.Lines {
-			if line.Err != nil {
-				b.Fatal(line.Err)
+		opened, finished := make(chan struct{}), make(chan struct{})
+		close(opened) // TailFile opens asynchronously, from offset 0
+		go func() {
+			defer close(finished)
+			count := 0
+			for line := range t.Lines {
+				if line.Err != nil {
+					b.Error(line.Err)
+					return
+				}
+				spin(cost)
+				if count++; count == n {
+					return
+				}
 			}
-			spin(cost)
-			if n++; n == benchLines {
-				break
+		}()
+		return opened, finished, func() {
+			if err := t.Stop(); err != nil {
+				b.Error(err)
 			}
+			t.Cleanup()
 		}
-		elapsed += time.Since(t0)
-
-		b.StopTimer()
-		peak = max(peak, peakRSSMiB())
-		w.wait(b)
-		removeBenchFile(b, path)
-		if err := t.Stop(); err != nil {
-			b.Fatal(err)
-		}
-		t.Cleanup()
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(b.N*benchLines)/elapsed.Seconds(), "lines/s")
-	b.ReportMetric(peak, "peak-RSS-MiB")
+	})
 }

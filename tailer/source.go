@@ -52,23 +52,24 @@ func openSource(e env, path string, fi os.FileInfo, off int64, maxLine int) (*so
 	return s, nil
 }
 
-// read reads what is available, up to budget bytes, delivering complete
-// lines to k. It reports whether it stopped at end of file.
-func (s *source) read(budget int64, k sink) (eof bool, err error) {
+// read reads what is available, up to about budget bytes, delivering
+// complete lines to k. It returns the bytes read and whether it stopped at
+// end of file rather than at the budget.
+func (s *source) read(budget int64, k sink) (n int64, eof bool, err error) {
 	defer s.lb.shrink()
-	for total := int64(0); total < budget; {
+	for n < budget {
 		m, err := s.f.ReadAt(s.lb.space(), s.off)
 		s.off += int64(m)
-		total += int64(m)
+		n += int64(m)
 		s.lb.commit(m, k)
 		if errors.Is(err, io.EOF) {
-			return true, nil
+			return n, true, nil
 		}
 		if err != nil {
-			return false, err
+			return n, false, err
 		}
 	}
-	return false, nil
+	return n, false, nil
 }
 
 // truncated reports whether the file (still the same inode, now of size

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -92,7 +94,11 @@ func StartNoWait(tb testing.TB, cfg string, flags ...string) *Exporter {
 		tb.Fatal(err)
 	}
 	addr := freeAddr(tb)
-	args := append([]string{"--config.file=" + cfgPath, "--web.listen-address=" + addr, "--log.level=debug"}, flags...)
+	args := []string{"--config.file=" + cfgPath, "--web.listen-address=" + addr}
+	if !slices.ContainsFunc(flags, func(f string) bool { return strings.HasPrefix(f, "--log.level") }) {
+		args = append(args, "--log.level=debug")
+	}
+	args = append(args, flags...)
 	e := &Exporter{tb: tb, Addr: addr, Config: cfgPath, logs: &bytes.Buffer{}, exited: make(chan struct{})}
 	e.cmd = exec.Command(bin, args...)
 	e.cmd.Stdout, e.cmd.Stderr = e.logWriter(), e.logWriter()
@@ -164,3 +170,6 @@ func freeAddr(tb testing.TB) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
+
+// PID is the exporter's process id.
+func (e *Exporter) PID() int { return e.cmd.Process.Pid }
