@@ -42,15 +42,58 @@ func (p Proxy) String() string {
 	return "nginx"
 }
 
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// KindUpstreamError: an upstream-failure record (an nginx error-log
+	// line). Cause is never CauseNone.
+	KindUpstreamError EventKind = iota
+	// KindRequest: a request line (HAProxy httplog/tcplog). Cause is set,
+	// and counts as an upstream error, only when the termination state
+	// blames the server side.
+	KindRequest
+	// KindHealth: a server state change (HAProxy `Server be/srv is DOWN`,
+	// `is UP`, `has no server available!`; nginx `upstream server
+	// temporarily disabled`). Health says which way.
+	KindHealth
+)
+
+// HealthState is the state a KindHealth event reports.
+type HealthState uint8
+
+// Health states; String gives the `state` label value.
+const (
+	HealthDown HealthState = iota
+	HealthUp
+)
+
+// String returns "down" or "up".
+func (h HealthState) String() string {
+	if h == HealthUp {
+		return "up"
+	}
+	return "down"
+}
+
 // Event is one classified upstream-failure record. Its byte slices point into
 // the line being parsed (or into the parser's own buffers) and are valid only
 // until the emit callback returns: copy what you keep.
 type Event struct {
+	Kind   EventKind // zero value: KindUpstreamError
+	Health HealthState
 	Proxy  Proxy
 	Cause  Cause
-	Status int    // status the client got (502, 504, 500 …); 0 when unknown or a truncated response
+	Status int    // status the client got (502, 504, 500 …); 0 when unknown or a truncated response; -1 on a KindRequest that sent none
 	ConnID uint64 // nginx *N connection id; 0 when absent
 	Lines  int    // physical lines the record spans (FastCGI stderr can span several)
+
+	// ResponseSeconds is the upstream response time of a KindRequest event
+	// (HAProxy Tr); negative when the line has none (-1 timer).
+	ResponseSeconds float64
+	// NoLiveUpstreams marks a KindHealth event that also counts as a
+	// no_live_upstreams upstream error (HAProxy `has no server available!`).
+	NoLiveUpstreams bool
 
 	Level    []byte // "error", "crit" …; empty when the line carries none
 	Upstream []byte // causes.md §3.2: host:port, [v6]:port, unix:/path, group name, or DNS name
