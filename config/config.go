@@ -20,8 +20,9 @@ const DefaultMaxValuesPerLabel = 1000
 
 // Config is the whole configuration file.
 type Config struct {
-	Logs   []LogConfig `yaml:"logs"`
-	Limits Limits      `yaml:"limits"`
+	Logs   []LogConfig  `yaml:"logs"`
+	Limits Limits       `yaml:"limits"`
+	Probes ProbesConfig `yaml:"probes"`
 }
 
 // LogConfig is one log file (or glob of files) to follow.

@@ -48,7 +48,7 @@ func TestInvalidConfigs(t *testing.T) {
 		"invalid-type.yml":          "testdata/invalid-type.yml:3: logs[0].from_beginning: cannot unmarshal !!str `sometimes` into bool",
 		"invalid-duplicate.yml":     `testdata/invalid-duplicate.yml:2: logs: logs[0] and logs[1] both follow "/var/log/nginx/error.log"`,
 		"invalid-logs-not-list.yml": `testdata/invalid-logs-not-list.yml:1: logs: expected a list, got "/var/log/nginx/error.log"`,
-		"invalid-top-level.yml":     "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, limits)",
+		"invalid-top-level.yml":     "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, limits, probes)",
 		"invalid-yaml.yml":          "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
 	} {
 		t.Run(file, func(t *testing.T) {

@@ -1,0 +1,4 @@
+package config
+
+// ProbesConfig configures active upstream probes.
+type ProbesConfig struct{}
