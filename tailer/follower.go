@@ -127,6 +127,9 @@ func (f *follower) open(fi os.FileInfo, kind EventKind) {
 		off = f.startOff
 	}
 	s, err := openSource(f.e, f.path, fi, off, f.opts.MaxLineBytes)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed since stat: missing, not an error
+	}
 	if err != nil {
 		f.fail(err)
 		return

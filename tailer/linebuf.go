@@ -13,7 +13,8 @@ type sink interface {
 // out as sub-slices of it, and an incomplete trailing line is moved to the
 // front to wait for its '\n'.
 //
-// Invariant: buf[:n] holds an incomplete line (no '\n') of at most max bytes.
+// Invariant: buf[:n] holds an incomplete line (no '\n') of at most max
+// bytes, plus possibly a '\r' that may precede its '\n'.
 type lineBuffer struct {
 	buf  []byte
 	n    int
@@ -22,13 +23,13 @@ type lineBuffer struct {
 }
 
 // space returns the slice the next read should fill. The buffer grows (up to
-// max+1 bytes) only when an incomplete line fills it.
+// max+2 bytes) only when an incomplete line fills it.
 func (lb *lineBuffer) space() []byte {
 	if lb.buf == nil {
-		lb.buf = make([]byte, min(readBufSize, lb.max+1))
+		lb.buf = make([]byte, min(readBufSize, lb.max+2))
 	}
-	if lb.n == len(lb.buf) { // implies n <= max < len after growing
-		nb := make([]byte, min(2*len(lb.buf), lb.max+1))
+	if lb.n == len(lb.buf) { // implies n <= max+1 < len after growing
+		nb := make([]byte, min(2*len(lb.buf), lb.max+2))
 		copy(nb, lb.buf[:lb.n])
 		lb.buf = nb
 	}
@@ -57,7 +58,7 @@ func (lb *lineBuffer) commit(m int, s sink) {
 	switch {
 	case lb.skip:
 		lb.n = 0
-	case len(rest) > lb.max:
+	case len(rest) > lb.max && (len(rest) > lb.max+1 || rest[lb.max] != '\r'):
 		s.line(rest[:lb.max])
 		s.cut()
 		lb.skip, lb.n = true, 0

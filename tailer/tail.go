@@ -24,15 +24,20 @@ func Follow(opts Options, h Handler) (*Tail, error) {
 	if h == nil {
 		return nil, errors.New("tailer: nil Handler")
 	}
-	e := osEnv()
+	return &Tail{startRunner(newTailGroup(opts, h, osEnv()), opts, DefaultRescanInterval)}, nil
+}
+
+// newTailGroup is the core of a Tail: a group of one fixed path.
+func newTailGroup(opts Options, h Handler, e env) *group {
 	g := newGroup(opts, nil, nil, e)
 	g.add(newFollower(filepath.Clean(opts.Path), opts, h, e, opts.FromBeginning))
-	return &Tail{startRunner(g, opts, DefaultRescanInterval)}, nil
+	return g
 }
 
 // Stop stops following and closes the file. It returns once the goroutine
-// delivering lines has exited (so after the last Handler call), at the
-// latest after the Handler call in progress and one bounded read. An
+// delivering lines has exited, so no Handler call happens after it; that
+// goroutine checks for Stop between rounds of reading (at most 16 MiB per
+// file each), so Stop waits no longer than one round of Handler calls. An
 // incomplete last line is not delivered. Stop may be called more than once.
 func (t *Tail) Stop() error { return t.r.stop() }
 
@@ -59,13 +64,19 @@ func FollowGroup(opts GroupOptions, newHandler func(path string) Handler) (*Grou
 	if newHandler == nil {
 		return nil, errors.New("tailer: nil newHandler")
 	}
+	g := newGlobGroup(opts, newHandler, osEnv())
+	return &Group{startRunner(g, opts.Options, opts.RescanInterval)}, nil
+}
+
+// newGlobGroup is the core of a Group, after its first scan.
+func newGlobGroup(opts GroupOptions, newHandler func(string) Handler, e env) *group {
 	globs := make([]string, len(opts.Globs))
 	for i, g := range opts.Globs {
 		globs[i] = filepath.Clean(g)
 	}
-	g := newGroup(opts.Options, globs, newHandler, osEnv())
+	g := newGroup(opts.Options, globs, newHandler, e)
 	g.scan()
-	return &Group{startRunner(g, opts.Options, opts.RescanInterval)}, nil
+	return g
 }
 
 // Stop stops following every file; see Tail.Stop.
