@@ -104,9 +104,18 @@ func (c *Collector) Close() {
 	}
 }
 
+// lineCounter is what a file handler feeds: a parser with its metrics.
+type lineCounter interface {
+	Line(line []byte)
+	CaughtUp()
+	Rotated()
+	Truncated()
+	ReadError()
+}
+
 // fileHandler adapts one file's line counter to the tailer.
 type fileHandler struct {
-	lines   *errorLogFile
+	lines   lineCounter
 	logger  *slog.Logger
 	deleted bool // the file was deleted: the next one opened at the path is a rotation
 }

@@ -16,7 +16,7 @@ const (
 	fcgiTail    = `  thrown in /var/www/db.php on line 12" while reading response header from upstream, client: 192.0.2.16, server: blog, request: "GET / HTTP/1.1", upstream: "fastcgi://unix:/run/php.sock:", host: "blog"`
 )
 
-func newTestFile(t *testing.T, limit int) (*errorLogFile, *Metrics) {
+func newTestFile(t *testing.T, limit int) (*eventLogFile, *Metrics) {
 	t.Helper()
 	m := NewMetrics(prometheus.NewRegistry())
 	f := newErrorLogFile("/var/log/nginx/error.log", m, NewGovernor(limit, m.LabelValuesFolded))

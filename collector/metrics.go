@@ -15,6 +15,11 @@ type Metrics struct {
 	UpstreamErrors *prometheus.CounterVec // proxy, cause, upstream, server
 	HealthEvents   *prometheus.CounterVec // proxy, upstream, state, cause
 
+	Requests           *prometheus.CounterVec   // proxy, server, upstream, status
+	GeneratedResponses *prometheus.CounterVec   // proxy, server, upstream, status
+	UpstreamAttempts   *prometheus.CounterVec   // proxy, upstream, status
+	UpstreamResponse   *prometheus.HistogramVec // proxy, upstream
+
 	LogLines       *prometheus.CounterVec // path, result
 	LogReadErrors  *prometheus.CounterVec // path
 	LogRotations   *prometheus.CounterVec // path
@@ -38,6 +43,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: namespace, Name: "upstream_health_events_total",
 			Help: "Upstream state changes seen in logs (nginx 'upstream server temporarily disabled', HAProxy server DOWN/UP).",
 		}, []string{"proxy", "upstream", "state", "cause"}),
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "requests_total",
+			Help: "Requests in access logs (nginx access log, HAProxy HTTP/TCP log), by the status the client got (\"\" when none was sent).",
+		}, []string{"proxy", "server", "upstream", "status"}),
+		GeneratedResponses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "proxy_generated_responses_total",
+			Help: "Requests whose 5xx status the proxy generated because the upstream failed (not a status the backend sent).",
+		}, []string{"proxy", "server", "upstream", "status"}),
+		UpstreamAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "upstream_attempts_total",
+			Help: "Upstream attempts (nginx $upstream_addr/$upstream_status lists), including those a retry hid, by the status of the attempt.",
+		}, []string{"proxy", "upstream", "status"}),
+		UpstreamResponse: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "upstream_response_seconds",
+			Help:    "Upstream response time per attempt ($upstream_response_time, HAProxy Tr).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"proxy", "upstream"}),
 		LogLines: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "log_lines_total",
 			Help: "Log lines read, by file and result (classified, ignored, unrecognized).",
@@ -71,7 +93,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Unix time of the last successful configuration load.",
 		}),
 	}
-	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.LogLines, m.LogReadErrors,
+	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses,
+		m.UpstreamAttempts, m.UpstreamResponse, m.LogLines, m.LogReadErrors,
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.LabelValuesFolded,
 		m.ReloadSuccess, m.ReloadSuccessTime)
 	return m

@@ -1,0 +1,107 @@
+package collector
+
+import (
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/badgateway/badgateway_exporter/logparse"
+)
+
+// seriesCacheMax bounds a source's cache of resolved series; past it the
+// cache is dropped and refilled (the governor bounds the series themselves).
+const seriesCacheMax = 8192
+
+// eventCounter turns logparse events into metric increments. It caches the
+// resolved series per label tuple so that the hot path does no allocation
+// and no label hashing. One per source; not safe for concurrent use.
+type eventCounter struct {
+	m      *Metrics
+	gov    *Governor
+	keyBuf []byte
+	cache  map[string]*series
+}
+
+// series are the metrics one event increments, resolved once.
+type series struct {
+	counters []prometheus.Counter // incremented by one
+	observer prometheus.Observer  // response time, when the event has one
+	folded   []prometheus.Counter // one per label value folded into __other__
+}
+
+func newEventCounter(m *Metrics, gov *Governor) *eventCounter {
+	return &eventCounter{m: m, gov: gov, cache: map[string]*series{}}
+}
+
+// count adds one event to its series.
+func (c *eventCounter) count(ev *logparse.Event) {
+	b := append(c.keyBuf[:0], byte(ev.Kind), byte(ev.Health), byte(ev.Proxy), byte(ev.Cause))
+	if ev.NoLiveUpstreams {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = strconv.AppendInt(b, int64(ev.Status), 10)
+	b = append(b, 0)
+	b = append(b, ev.Upstream...)
+	b = append(b, 0)
+	b = append(b, ev.Server...)
+	c.keyBuf = b
+	s, ok := c.cache[string(b)] // no allocation for the lookup
+	if !ok {
+		s = c.resolve(ev)
+		if len(c.cache) >= seriesCacheMax {
+			clear(c.cache)
+		}
+		c.cache[string(b)] = s
+	}
+	for _, ctr := range s.counters {
+		ctr.Inc()
+	}
+	for _, ctr := range s.folded {
+		ctr.Inc()
+	}
+	if s.observer != nil && ev.ResponseSeconds >= 0 {
+		s.observer.Observe(ev.ResponseSeconds)
+	}
+}
+
+// admit bounds a label value, remembering the folded counter to bump.
+func (c *eventCounter) admit(s *series, label string, value []byte) string {
+	v, folded := c.gov.Admit(label, string(value))
+	if folded {
+		s.folded = append(s.folded, c.gov.Folded(label))
+	}
+	return v
+}
+
+func (c *eventCounter) resolve(ev *logparse.Event) *series {
+	s := &series{}
+	proxy := ev.Proxy.String()
+	upstream := c.admit(s, "upstream", ev.Upstream)
+	switch {
+	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
+		// A state change, and for nginx `temporarily disabled` a consequence
+		// of the failure counted just before it: not another error.
+		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), ev.Cause.String()))
+		if ev.NoLiveUpstreams {
+			server := c.admit(s, "server", ev.Server)
+			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, logparse.CauseNoLiveUpstreams.String(), upstream, server))
+		}
+	case ev.Kind == logparse.KindRequest:
+		server := c.admit(s, "server", ev.Server)
+		status := ""
+		if ev.Status >= 0 {
+			status = strconv.Itoa(ev.Status)
+		}
+		s.counters = append(s.counters, c.m.Requests.WithLabelValues(proxy, server, upstream, status))
+		if ev.Cause != logparse.CauseNone {
+			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, ev.Cause.String(), upstream, server))
+		}
+		s.observer = c.m.UpstreamResponse.WithLabelValues(proxy, upstream)
+	default:
+		server := c.admit(s, "server", ev.Server)
+		s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, ev.Cause.String(), upstream, server))
+	}
+	return s
+}
