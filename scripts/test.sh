@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of badgateway_exporter, end-to-end tests included.
 # On a fresh Debian machine it first installs what the tests run for real:
-#   nginx (the proxy under test) and prometheus (for promtool).
+#   nginx and haproxy (the proxies under test), prometheus (promtool and the
+#   server) and prometheus-alertmanager (alertmanager and amtool).
 # The end-to-end tests never skip here: a missing binary fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || need_pkgs+=(haproxy)
 command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
+[ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -35,5 +38,7 @@ echo "==> go test (end-to-end tests required)"
 export BADGATEWAY_REQUIRE_E2E=1
 go test -count=1 ./...
 
-echo "==> fuzz the nginx error-log classifier (short run)"
-go test -run='^$' -fuzz=FuzzNginxErrorParser -fuzztime=20s ./logparse
+echo "==> fuzz the parsers (short runs)"
+go test -run='^$' -fuzz=FuzzNginxErrorParser -fuzztime=15s ./logparse
+go test -run='^$' -fuzz=FuzzDecode -fuzztime=10s ./syslog
+go test -run='^$' -fuzz=FuzzTCPFraming -fuzztime=10s ./syslog
