@@ -4,10 +4,8 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"gopkg.in/yaml.v3"
 )
@@ -20,59 +18,15 @@ const DefaultMaxValuesPerLabel = 1000
 
 // Config is the whole configuration file.
 type Config struct {
-	Logs   []LogConfig  `yaml:"logs"`
-	Limits Limits       `yaml:"limits"`
-	Probes ProbesConfig `yaml:"probes"`
-}
-
-// LogConfig is one log file (or glob of files) to follow.
-type LogConfig struct {
-	Path          string `yaml:"path"`           // a file path or a glob
-	Format        Format `yaml:"format"`         // how to read its lines
-	FromBeginning bool   `yaml:"from_beginning"` // read what is already there instead of starting at the end
+	Logs   []LogConfig    `yaml:"logs"`
+	Syslog []SyslogConfig `yaml:"syslog"`
+	Limits Limits         `yaml:"limits"`
+	Probes ProbesConfig   `yaml:"probes"`
 }
 
 // Limits bound what the exporter keeps.
 type Limits struct {
 	MaxValuesPerLabel int `yaml:"max_values_per_label"`
-}
-
-// Format names a log line format.
-type Format string
-
-// Formats understood by the exporter.
-const (
-	FormatNginxError Format = "nginx_error"
-)
-
-var knownFormats = []Format{FormatNginxError}
-
-// UnmarshalYAML accepts only known format names.
-func (f *Format) UnmarshalYAML(node *yaml.Node) error {
-	var s string
-	if err := node.Decode(&s); err != nil {
-		return err
-	}
-	for _, k := range knownFormats {
-		if Format(s) == k {
-			*f = k
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown format %q (known: %v)", s, knownFormats)
-}
-
-// SetDefaults fills the defaults of a log entry.
-func (l *LogConfig) SetDefaults() { l.Format = FormatNginxError }
-
-func (l *LogConfig) validate() (string, error) {
-	if l.Path == "" {
-		return "path", errors.New("missing: give a file path or a glob")
-	}
-	if _, err := filepath.Match(l.Path, ""); err != nil {
-		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
-	}
-	return "", nil
 }
 
 // SetDefaults fills the default limits.
@@ -92,6 +46,13 @@ func (c *Config) validate() (string, error) {
 			return "logs", fmt.Errorf("logs[%d] and logs[%d] both follow %q", j, i, l.Path)
 		}
 		seen[l.Path] = i
+	}
+	listens := map[string]int{}
+	for i, s := range c.Syslog {
+		if j, dup := listens[s.Listen]; dup {
+			return "syslog", fmt.Errorf("syslog[%d] and syslog[%d] both listen on %s", j, i, s.Listen)
+		}
+		listens[s.Listen] = i
 	}
 	return "", nil
 }
