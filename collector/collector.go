@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
 
@@ -19,28 +21,42 @@ type Collector struct {
 	gov    *Governor
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	sources map[config.LogConfig]*tailer.Group
+	mu        sync.Mutex
+	sources   map[config.LogConfig]*tailer.Group
+	listeners map[string]*syslog.Listener // by config.SyslogConfig.Key()
 }
 
 // New registers the metrics with reg and returns a collector following no log yet.
 func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 	m := NewMetrics(reg)
 	return &Collector{
-		m:       m,
-		gov:     NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
-		logger:  logger,
-		sources: map[config.LogConfig]*tailer.Group{},
+		m:         m,
+		gov:       NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
+		logger:    logger,
+		sources:   map[config.LogConfig]*tailer.Group{},
+		listeners: map[string]*syslog.Listener{},
 	}
 }
 
-// Apply makes the followed logs match cfg: logs that stay are left running,
-// new ones are started, removed ones stopped. On error nothing changes.
+// Apply makes the followed logs and syslog listeners match cfg: those that
+// stay are left running, new ones are started, removed ones stopped. On
+// error nothing changes.
 func (c *Collector) Apply(cfg *config.Config) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	want := map[config.LogConfig]bool{}
 	started := map[config.LogConfig]*tailer.Group{}
+	wantListen := map[string]bool{}
+	listening := map[string]*syslog.Listener{}
+	undo := func() {
+		for _, s := range started {
+			_ = s.Stop()
+		}
+		for _, l := range listening {
+			_ = l.Close()
+		}
+		c.m.ReloadSuccess.Set(0)
+	}
 	for _, lc := range cfg.Logs {
 		want[lc] = true
 		if _, running := c.sources[lc]; running {
@@ -48,13 +64,39 @@ func (c *Collector) Apply(cfg *config.Config) error {
 		}
 		g, err := c.start(lc)
 		if err != nil {
-			for _, s := range started {
-				_ = s.Stop()
-			}
-			c.m.ReloadSuccess.Set(0)
+			undo()
 			return fmt.Errorf("following %s: %w", lc.Path, err)
 		}
 		started[lc] = g
+	}
+	for _, sc := range cfg.Syslog {
+		key := sc.Key()
+		wantListen[key] = true
+		if _, running := c.listeners[key]; running {
+			continue
+		}
+		if old := c.listenerOn(sc.Listen); old != "" && !wantListen[old] {
+			// Same address, other settings: free it before binding again.
+			_ = c.listeners[old].Close()
+			delete(c.listeners, old)
+		}
+		l, err := c.startSyslog(sc)
+		if err != nil {
+			undo()
+			return fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
+		}
+		listening[key] = l
+	}
+	for key, l := range c.listeners {
+		if !wantListen[key] {
+			if err := l.Close(); err != nil {
+				c.logger.Warn("Closing syslog listener", "listener", key, "err", err)
+			}
+			delete(c.listeners, key)
+		}
+	}
+	for key, l := range listening {
+		c.listeners[key] = l
 	}
 	for lc, g := range c.sources {
 		if !want[lc] {
@@ -74,10 +116,24 @@ func (c *Collector) Apply(cfg *config.Config) error {
 	return nil
 }
 
+// listenerOn returns the key of the running listener on addr, if any.
+func (c *Collector) listenerOn(listen string) string {
+	for key := range c.listeners {
+		if strings.HasPrefix(key, listen+"|") {
+			return key
+		}
+	}
+	return ""
+}
+
 // ReloadFailed records a configuration that could not be loaded.
 func (c *Collector) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
 
 func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
+	newCounter, err := c.lineCounterFactory(lc)
+	if err != nil {
+		return nil, err
+	}
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
 	}
@@ -85,13 +141,32 @@ func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
 		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: c.logger},
 		Globs:   []string{lc.Path},
 	}, func(path string) tailer.Handler {
-		return &fileHandler{lines: newErrorLogFile(path, c.m, c.gov), logger: c.logger.With("path", path)}
+		logger := c.logger.With("path", path)
+		return &fileHandler{lines: newCounter(path, logger), logger: logger}
 	})
 	if err != nil {
 		return nil, err
 	}
 	c.logger.Info("Following log", "path", lc.Path, "format", lc.Format, "from_beginning", lc.FromBeginning)
 	return g, nil
+}
+
+// lineCounterFactory returns what counts the lines of each file of a log.
+func (c *Collector) lineCounterFactory(lc config.LogConfig) (func(path string, logger *slog.Logger) lineCounter, error) {
+	switch lc.Format {
+	case config.FormatNginxAccess:
+		parser, err := lc.AccessParser()
+		if err != nil {
+			return nil, err
+		}
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
+		}, nil
+	case config.FormatHAProxy:
+		return func(path string, _ *slog.Logger) lineCounter { return newHAProxyLogFile(path, c.m, c.gov) }, nil
+	default:
+		return func(path string, _ *slog.Logger) lineCounter { return newErrorLogFile(path, c.m, c.gov) }, nil
+	}
 }
 
 // Close stops every follower.
@@ -101,6 +176,10 @@ func (c *Collector) Close() {
 	for lc, g := range c.sources {
 		_ = g.Stop()
 		delete(c.sources, lc)
+	}
+	for key, l := range c.listeners {
+		_ = l.Close()
+		delete(c.listeners, key)
 	}
 }
 

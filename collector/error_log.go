@@ -39,3 +39,12 @@ func (f *eventLogFile) CaughtUp() {
 	f.parser.Flush(f.emit)
 	f.caughtUp()
 }
+
+// haproxyParser adapts logparse.HAProxyParser: its records never span lines.
+type haproxyParser struct{ logparse.HAProxyParser }
+
+func (*haproxyParser) Flush(logparse.EmitFunc) {}
+
+func newHAProxyLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
+	return newEventLogFile(path, &haproxyParser{}, m, gov)
+}

@@ -50,17 +50,9 @@ func (c *eventCounter) count(ev *logparse.Event) {
 	s, ok := c.cache[string(b)] // no allocation for the lookup
 	if !ok {
 		s = c.resolve(ev)
-		if len(c.cache) >= seriesCacheMax {
-			clear(c.cache)
-		}
-		c.cache[string(b)] = s
+		cacheSeries(c.cache, b, s)
 	}
-	for _, ctr := range s.counters {
-		ctr.Inc()
-	}
-	for _, ctr := range s.folded {
-		ctr.Inc()
-	}
+	s.inc()
 	if s.observer != nil && ev.ResponseSeconds >= 0 {
 		s.observer.Observe(ev.ResponseSeconds)
 	}
@@ -68,11 +60,7 @@ func (c *eventCounter) count(ev *logparse.Event) {
 
 // admit bounds a label value, remembering the folded counter to bump.
 func (c *eventCounter) admit(s *series, label string, value []byte) string {
-	v, folded := c.gov.Admit(label, string(value))
-	if folded {
-		s.folded = append(s.folded, c.gov.Folded(label))
-	}
-	return v
+	return admitInto(c.gov, s, label, value)
 }
 
 func (c *eventCounter) resolve(ev *logparse.Event) *series {

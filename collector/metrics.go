@@ -26,6 +26,7 @@ type Metrics struct {
 	LogTruncations *prometheus.CounterVec // path
 	LogLastLine    *prometheus.GaugeVec   // path
 
+	SyslogErrors      *prometheus.CounterVec // path, kind
 	LabelValuesFolded *prometheus.CounterVec // label
 
 	ReloadSuccess     prometheus.Gauge
@@ -80,6 +81,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: namespace, Name: "log_last_line_timestamp_seconds",
 			Help: "Unix time at which the last line of the file was read.",
 		}, []string{"path"}),
+		SyslogErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "syslog_errors_total",
+			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), rejected (connection limit).",
+		}, []string{"path", "kind"}),
 		LabelValuesFolded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "label_values_folded_total",
 			Help: "Increments whose label value was folded into __other__ because the label reached limits.max_values_per_label distinct values.",
@@ -95,7 +100,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses,
 		m.UpstreamAttempts, m.UpstreamResponse, m.LogLines, m.LogReadErrors,
-		m.LogRotations, m.LogTruncations, m.LogLastLine, m.LabelValuesFolded,
+		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.LabelValuesFolded,
 		m.ReloadSuccess, m.ReloadSuccessTime)
 	return m
 }

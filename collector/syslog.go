@@ -1,0 +1,119 @@
+package collector
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/syslog"
+)
+
+// syslogSource counts the messages of one syslog listener, routing each by
+// its program name (tag) to the nginx error-log or HAProxy parser. Package
+// syslog serialises the calls, so no locking is needed here.
+type syslogSource struct {
+	stats   sourceStats
+	routes  map[string]string
+	parsers map[string]eventParser // by format
+	counter *eventCounter
+	emit    logparse.EmitFunc
+	errors  *prometheus.CounterVec
+	logger  *slog.Logger
+	unknown map[string]bool // tags without a route, logged once each
+}
+
+func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Governor, logger *slog.Logger) *syslogSource {
+	s := &syslogSource{
+		stats:   newSourceStats(path, m, gov),
+		routes:  sc.RouteNames(),
+		parsers: map[string]eventParser{string(config.FormatNginxError): &logparse.NginxErrorParser{}, string(config.FormatHAProxy): &haproxyParser{}},
+		counter: newEventCounter(m, gov),
+		errors:  m.SyslogErrors,
+		logger:  logger,
+		unknown: map[string]bool{},
+	}
+	s.emit = s.counter.count
+	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Rejected} {
+		m.SyslogErrors.WithLabelValues(s.stats.path, kind.String())
+	}
+	return s
+}
+
+// Message classifies one syslog message. An nginx message can hold several
+// lines (FastCGI stderr): each is a line of the record, flushed at its end.
+func (s *syslogSource) Message(msg *syslog.Message) {
+	format := syslog.RouteTag(msg.Tag, s.routes, "")
+	p := s.parsers[format]
+	if p == nil {
+		s.stats.counted(logparse.ResultUnrecognized)
+		if tag := string(msg.Tag); !s.unknown[tag] && len(s.unknown) < 100 {
+			s.unknown[tag] = true
+			s.logger.Warn("Syslog message from a program without a route; counted as unrecognized", "tag", tag)
+		}
+		return
+	}
+	content := bytes.TrimRight(msg.Content, "\n")
+	for len(content) > 0 {
+		line := content
+		if i := bytes.IndexByte(content, '\n'); i >= 0 {
+			line, content = content[:i], content[i+1:]
+		} else {
+			content = nil
+		}
+		s.stats.counted(p.Parse(line, s.emit))
+	}
+	p.Flush(s.emit)
+	s.stats.unread = true
+	s.stats.caughtUp()
+}
+
+// Event counts what the listener could not deliver.
+func (s *syslogSource) Event(ev syslog.Event) {
+	switch ev.Kind {
+	case syslog.Malformed:
+		s.stats.counted(logparse.ResultUnrecognized)
+		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+		s.logger.Debug("Malformed syslog message skipped", "remote", ev.Remote, "err", ev.Err)
+	case syslog.Truncated, syslog.Rejected:
+		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+	case syslog.ReadError:
+		s.stats.ReadError()
+	}
+}
+
+// startSyslog starts one listener. Its source is created once the listener
+// knows its address (the `path` label); messages wait for it.
+func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error) {
+	fwd := &forwardHandler{}
+	fwd.mu.Lock()
+	defer fwd.mu.Unlock()
+	l, err := syslog.Listen(syslog.Config{Listen: sc.Listen, MaxMessageBytes: sc.MaxMessageBytes, Logger: c.logger}, fwd)
+	if err != nil {
+		return nil, err
+	}
+	fwd.target = newSyslogSource(l.Path(), sc, c.m, c.gov, c.logger.With("listen", l.Path()))
+	c.logger.Info("Listening for syslog", "listen", sc.Listen, "path", l.Path(), "routes", sc.RouteNames())
+	return l, nil
+}
+
+// forwardHandler hands the listener's calls to a source created after Listen.
+type forwardHandler struct {
+	mu     sync.Mutex
+	target syslog.Handler
+}
+
+func (f *forwardHandler) Message(m *syslog.Message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.target.Message(m)
+}
+
+func (f *forwardHandler) Event(ev syslog.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.target.Event(ev)
+}

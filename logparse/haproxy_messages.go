@@ -1,0 +1,191 @@
+package logparse
+
+// HAProxy's own messages: server state changes (src/server.c), health-check
+// reports (src/check.c, `option log-health-checks`), `has no server
+// available!` (src/backend.c) and informational lines.
+
+// hapInfoPrefixes start messages HAProxy prints that are never upstream
+// failures (startup, reload, stop, SIGHUP dumps, the legacy connect log).
+var hapInfoPrefixes = [...]string{
+	"Proxy ", "Stopping ", "Pausing ", "Resuming ", "Enabling ", "SIGHUP: ",
+	"Connect from ", "Loading success", "New worker", "Former worker", "Current worker",
+	"Exiting Master", "Reexecuting Master", "haproxy version is", "path to executable",
+}
+
+// parseStateMessage recognises a message of HAProxy itself and fills v.
+func parseStateMessage(msg []byte, v *hapVerdict) bool {
+	if len(msg) == 0 || msg[0] < 'A' || msg[0] > 'z' {
+		return false // request lines start with a digit, JSON with '{' …
+	}
+	switch {
+	case hasPrefix(msg, "Server "):
+		return parseServerMessage(msg[len("Server "):], v)
+	case hasPrefix(msg, "Backup Server "):
+		return parseServerMessage(msg[len("Backup Server "):], v)
+	case hasPrefix(msg, "Health check for "):
+		return parseCheckMessage(msg[len("Health check for "):], v)
+	case hasPrefix(msg, "Agent check for "):
+		return parseCheckMessage(msg[len("Agent check for "):], v)
+	case parseNoServer(msg, v):
+		return true
+	}
+	for _, p := range hapInfoPrefixes {
+		if hasPrefix(msg, p) {
+			v.result = ResultIgnored
+			return true
+		}
+	}
+	return false
+}
+
+// serverName splits `BE/SRV rest`; ok is false when the first word is not a
+// `backend/server` pair.
+func serverName(b []byte) (name, rest []byte, ok bool) {
+	sp := hapIndexByte(b, 0, ' ')
+	if sp <= 0 {
+		return nil, nil, false
+	}
+	slash := hapIndexByte(b[:sp], 0, '/')
+	if slash <= 0 || slash == sp-1 {
+		return nil, nil, false
+	}
+	return b[:sp], b[sp+1:], true
+}
+
+// parseNoServer matches `backend 'BE' has no server available!` (stderr,
+// [ALERT]) and `backend BE has no server available!` (syslog, LOG_EMERG);
+// the proxy type may also be `listen`, `proxy` or `frontend`.
+func parseNoServer(msg []byte, v *hapVerdict) bool {
+	const tail = " has no server available!"
+	sp := hapIndexByte(msg, 0, ' ')
+	if sp < 0 {
+		return false
+	}
+	switch string(msg[:sp]) {
+	case "backend", "listen", "proxy", "frontend":
+	default:
+		return false
+	}
+	end := hapIndex(msg[sp+1:], tail)
+	if end <= 0 {
+		return false
+	}
+	name := msg[sp+1 : sp+1+end]
+	if n := len(name); n > 2 && name[0] == '\'' && name[n-1] == '\'' {
+		name = name[1 : n-1]
+	}
+	if hapIndexByte(name, 0, ' ') >= 0 {
+		return false
+	}
+	v.setHealth(HealthDown, CauseNoLiveUpstreams, name)
+	v.noLive = true
+	return true
+}
+
+// setHealth makes v a KindHealth verdict.
+func (v *hapVerdict) setHealth(h HealthState, c Cause, upstream []byte) {
+	v.event, v.kind, v.health, v.cause, v.upstream = true, KindHealth, h, c, upstream
+	v.result = ResultIgnored
+	if c != CauseNone {
+		v.result = ResultClassified
+	}
+}
+
+// parseServerMessage parses what follows `[Backup ]Server `.
+func parseServerMessage(rest []byte, v *hapVerdict) bool {
+	name, r, ok := serverName(rest)
+	if !ok {
+		return false
+	}
+	v.result = ResultIgnored
+	if hasPrefix(r, "('") { // `('hostname') is UP/READY (resolves again)`
+		end := hapIndex(r, "') ")
+		if end < 0 {
+			return true
+		}
+		r = r[end+3:]
+	}
+	switch {
+	case hasPrefix(r, "is going DOWN for maintenance"):
+		r = r[len("is going DOWN for maintenance"):]
+		c := CauseNone
+		if hasPrefix(r, " (") {
+			c = dnsMaintenanceCause(r[2:])
+		}
+		v.setHealth(HealthDown, c, name)
+	case hasPrefix(r, "is DOWN"):
+		parseServerDown(r[len("is DOWN"):], name, v)
+	case hasPrefix(r, "is UP"):
+		r = r[len("is UP"):]
+		if !hasPrefix(r, " (leaving") { // leaving drain: it was never down
+			v.setHealth(HealthUp, CauseNone, name)
+		}
+	}
+	// `is stopping`, `was DOWN and now enters maintenance`, `enters drain
+	// state`, `remains in …`, `administratively READY …`: no transition.
+	return true
+}
+
+// parseServerDown parses what follows `Server be/srv is DOWN`.
+func parseServerDown(r, name []byte, v *hapVerdict) {
+	switch {
+	case len(r) == 0 || r[0] == '.':
+		v.setHealth(HealthDown, CauseMarkedDown, name)
+		v.reasonless = true
+	case hasPrefix(r, ", reason: "):
+		reason, info := checkReasonInfo(r[len(", reason: "):])
+		c, ok := checkCause(reason, info)
+		if !ok {
+			c = CauseMarkedDown
+		}
+		v.setHealth(HealthDown, c, name)
+	case hasPrefix(r, " via "):
+		v.setHealth(HealthDown, CauseMarkedDown, name)
+	case hasPrefix(r, ", changed from "), hasPrefix(r, " for maintenance"):
+		v.setHealth(HealthDown, CauseNone, name) // admin action (CLI, Lua, stats page, state file)
+	}
+	// `is DOWN/READY (leaving maintenance)`, `is DOWN (leaving drain)`: still down, no transition.
+}
+
+// parseCheckMessage parses what follows `Health check for ` / `Agent check
+// for `: `[backup ]server BE/SRV failed, reason: …, status: N/M DOWN.`. It is
+// not a state change (the `Server … is DOWN` line is); a failure is
+// remembered so that the reason-less DOWN line that follows it under
+// `option log-health-checks` gets its cause.
+func parseCheckMessage(rest []byte, v *hapVerdict) bool {
+	if hasPrefix(rest, "backup ") {
+		rest = rest[len("backup "):]
+	}
+	if !hasPrefix(rest, "server ") {
+		return false
+	}
+	name, r, ok := serverName(rest[len("server "):])
+	if !ok {
+		return false
+	}
+	v.result, v.upstream, v.checkLine = ResultIgnored, name, true
+	if !hasPrefix(r, "failed, reason: ") {
+		return true
+	}
+	reason, info := checkReasonInfo(r[len("failed, reason: "):])
+	if c, ok := checkCause(reason, info); ok {
+		v.checkFailed, v.cause = true, c
+	}
+	return true
+}
+
+// checkReasonInfo splits `DESC[, code: N][, info: "…"][, check duration: …]`.
+func checkReasonInfo(r []byte) (reason, info []byte) {
+	end := hapIndexByte(r, 0, ',')
+	if end < 0 {
+		end = len(r)
+	}
+	reason = r[:end]
+	if i := hapIndex(r[end:], `, info: "`); i >= 0 {
+		info = r[end+i+len(`, info: "`):]
+		if q := hapIndexByte(info, 0, '"'); q >= 0 {
+			info = info[:q]
+		}
+	}
+	return reason, info
+}
