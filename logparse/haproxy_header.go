@@ -1,5 +1,7 @@
 package logparse
 
+import "bytes"
+
 // Locating the HAProxy message behind its syslog or collector framing:
 // nothing (log stdout format raw), `<PRI>` (format short/priority),
 // `<PRI>Mmm dd hh:mm:ss [host ]haproxy[pid]: ` (RFC 3164, format local),
@@ -94,11 +96,13 @@ func skipSDElement(line []byte, pos int) int {
 	return len(line)
 }
 
+// hapIndexByte is bytes.IndexByte from offset from.
 func hapIndexByte(b []byte, from int, c byte) int {
-	for i := from; i < len(b); i++ {
-		if b[i] == c {
-			return i
-		}
+	if from < 0 || from >= len(b) {
+		return -1
+	}
+	if i := bytes.IndexByte(b[from:], c); i >= 0 {
+		return from + i
 	}
 	return -1
 }

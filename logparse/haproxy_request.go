@@ -163,10 +163,15 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 		}
 	}
 	v.setTermState(t.tok(ts))
+	if t.has(ts + 1) {
+		v.request = firstQuoted(t.msg[t.at[ts+1][1]:])
+	}
 	for d := 1; t.has(d); d++ {
 		if isDateToken(t.tok(d)) {
 			v.client = clientAddress(t.tok(d - 1))
-			v.request = firstQuoted(t.msg[t.at[d][1]:])
+			if v.request == nil {
+				v.request = firstQuoted(t.msg[t.at[d][1]:])
+			}
 			break
 		}
 	}

@@ -10,20 +10,22 @@ func isTermState(b []byte) bool {
 	if len(b) != 2 && len(b) != 4 {
 		return false
 	}
-	if !hapByteIn(b[0], "CScPRIDLUKs-") || !hapByteIn(b[1], "RQCHDLT-") {
+	if termAlphabet[b[0]]&1 == 0 || termAlphabet[b[1]]&2 == 0 {
 		return false
 	}
-	return len(b) == 2 || hapByteIn(b[2], "NIDVEOU-") && hapByteIn(b[3], "NIUPRD-")
+	return len(b) == 2 || termAlphabet[b[2]]&4 != 0 && termAlphabet[b[3]]&8 != 0
 }
 
-func hapByteIn(c byte, set string) bool {
-	for i := 0; i < len(set); i++ {
-		if set[i] == c {
-			return true
+// termAlphabet has bit n set for the characters allowed at position n of a
+// termination state.
+var termAlphabet = func() (t [256]uint8) {
+	for n, set := range [4]string{"CScPRIDLUKs-", "RQCHDLT-", "NIDVEOU-", "NIUPRD-"} {
+		for i := 0; i < len(set); i++ {
+			t[set[i]] |= 1 << n
 		}
 	}
-	return false
-}
+	return t
+}()
 
 // termStateCause applies causes.md §3.1 rule 4 to the first two characters
 // of a termination state. noServer is true when the log names no server

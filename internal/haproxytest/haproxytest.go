@@ -1,0 +1,144 @@
+// Package haproxytest runs a real HAProxy (the Debian package) for
+// end-to-end tests: its own configuration in a temp dir, frontends on
+// 127.0.0.1 only, stopped at test end.
+package haproxytest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+)
+
+// Binary returns the haproxy binary ($BADGATEWAY_HAPROXY or
+// /usr/sbin/haproxy), or ends the test: Fatalf where end-to-end tests are
+// required (CI, BADGATEWAY_REQUIRE_E2E=1), Skip elsewhere.
+func Binary(tb testing.TB) string {
+	tb.Helper()
+	bin := os.Getenv("BADGATEWAY_HAPROXY")
+	if bin == "" {
+		bin = "/usr/sbin/haproxy"
+	}
+	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return bin
+	}
+	msg := fmt.Sprintf("haproxy not found at %s: apt-get install haproxy, or run ./scripts/test.sh", bin)
+	if nginxtest.E2ERequired() {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+// HAProxy is a running haproxy.
+type HAProxy struct {
+	cmd    *exec.Cmd
+	out    *lockedBuffer
+	exited chan struct{}
+	dir    string
+}
+
+var bindRE = regexp.MustCompile(`(?m)^\s*bind\s+(\S+)`)
+
+// Start writes cfg to haproxy.cfg in a temp dir ({{dir}} is replaced by that
+// dir), runs haproxy in the foreground and waits until every `bind` address
+// accepts connections. Binds must be on 127.0.0.1.
+func Start(tb testing.TB, cfg string) *HAProxy {
+	tb.Helper()
+	bin := Binary(tb)
+	dir := tb.TempDir()
+	cfg = strings.ReplaceAll(cfg, "{{dir}}", dir)
+	binds := bindRE.FindAllStringSubmatch(cfg, -1)
+	for _, b := range binds {
+		if !strings.HasPrefix(b[1], "127.0.0.1:") {
+			tb.Fatalf("haproxytest: bind %s is not on 127.0.0.1", b[1])
+		}
+	}
+	path := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	h := &HAProxy{out: &lockedBuffer{}, exited: make(chan struct{}), dir: dir}
+	h.cmd = exec.Command(bin, "-f", path, "-db")
+	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
+	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := h.cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { _ = h.cmd.Wait(); close(h.exited) }()
+	tb.Cleanup(h.Stop)
+	for _, b := range binds {
+		if err := h.waitListening(b[1]); err != nil {
+			tb.Fatalf("%v\nhaproxy output:\n%s\nconfig:\n%s", err, h.Output(), cfg)
+		}
+	}
+	return h
+}
+
+func (h *HAProxy) waitListening(addr string) error {
+	for range 200 {
+		select {
+		case <-h.exited:
+			return fmt.Errorf("haproxy exited")
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return nil
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("haproxy does not listen on %s after 5s", addr)
+}
+
+// Output is what haproxy printed (its alerts and warnings).
+func (h *HAProxy) Output() string { return h.out.String() }
+
+// Dir is the directory of its configuration.
+func (h *HAProxy) Dir() string { return h.dir }
+
+// Stop terminates haproxy (SIGTERM, then SIGKILL after 3s).
+func (h *HAProxy) Stop() {
+	select {
+	case <-h.exited:
+		return
+	default:
+	}
+	_ = syscall.Kill(-h.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-h.exited:
+	case <-time.After(3 * time.Second):
+		_ = syscall.Kill(-h.cmd.Process.Pid, syscall.SIGKILL)
+		<-h.exited
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 1<<20 {
+		return len(p), nil
+	}
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
