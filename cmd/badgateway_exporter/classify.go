@@ -33,6 +33,8 @@ type lineResult struct {
 	Client   string `json:"client,omitempty"`
 	Request  string `json:"request,omitempty"`
 	Host     string `json:"host,omitempty"`
+	Kind     string `json:"kind,omitempty"`  // error, request or health (with state)
+	State    string `json:"state,omitempty"` // health events: down or up
 	Result   string `json:"result"`
 	PartOf   int    `json:"part_of,omitempty"` // continuation line of the record that starts at this line
 }
@@ -52,7 +54,7 @@ func runClassify(o *classifyOptions, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	status := 0
 	for _, name := range files {
-		if err := classifyFile(name, stdin, sink); err != nil {
+		if err := classifyFile(name, o.proxy, stdin, sink); err != nil {
 			fmt.Fprintf(stderr, "classify: %v\n", err)
 			status = 1
 		}
@@ -64,7 +66,7 @@ func runClassify(o *classifyOptions, stdin io.Reader, stdout, stderr io.Writer) 
 	return status
 }
 
-func classifyFile(name string, stdin io.Reader, sink resultSink) error {
+func classifyFile(name, proxy string, stdin io.Reader, sink resultSink) error {
 	r := stdin
 	if name == "" { // kingpin hands a lone "-" over as ""
 		name = "-"
@@ -77,7 +79,7 @@ func classifyFile(name string, stdin io.Reader, sink resultSink) error {
 		defer f.Close()
 		r = f
 	}
-	c := newRecordJoiner(name, sink)
+	c := newRecordJoiner(name, proxy, sink)
 	br := bufio.NewReaderSize(r, 64*1024)
 	for {
 		line, err := readLine(br)
@@ -118,7 +120,9 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 // input order even when a record (FastCGI stderr) spans several lines.
 type recordJoiner struct {
 	file    string
-	parser  logparse.NginxErrorParser
+	proxy   string // auto, nginx or haproxy
+	nginx   logparse.NginxErrorParser
+	haproxy logparse.HAProxyParser
 	sink    resultSink
 	n       int
 	pending []lineResult // lines of an open record whose event has not come yet
@@ -127,8 +131,8 @@ type recordJoiner struct {
 	emit    logparse.EmitFunc
 }
 
-func newRecordJoiner(file string, sink resultSink) *recordJoiner {
-	j := &recordJoiner{file: file, sink: sink}
+func newRecordJoiner(file, proxy string, sink resultSink) *recordJoiner {
+	j := &recordJoiner{file: file, proxy: proxy, sink: sink}
 	j.emit = func(ev *logparse.Event) {
 		j.emitted = append(j.emitted, eventResult(ev))
 		j.spans = append(j.spans, ev.Lines)
@@ -138,9 +142,21 @@ func newRecordJoiner(file string, sink resultSink) *recordJoiner {
 
 func (j *recordJoiner) line(b []byte) {
 	j.n++
-	cur := lineResult{File: j.file, Line: j.n, Proxy: "nginx", Cause: "none"}
+	proxy := j.proxy
+	if proxy == "auto" {
+		proxy = "nginx"
+		if logparse.LooksLikeHAProxy(b) {
+			proxy = "haproxy"
+		}
+	}
+	cur := lineResult{File: j.file, Line: j.n, Proxy: proxy, Cause: "none"}
 	j.emitted, j.spans = j.emitted[:0], j.spans[:0]
-	res := j.parser.Parse(b, j.emit)
+	var res logparse.Result
+	if proxy == "haproxy" {
+		res = j.haproxy.Parse(b, j.emit)
+	} else {
+		res = j.nginx.Parse(b, j.emit)
+	}
 	cur.Result = res.String()
 	curDone := j.attribute(&cur)
 	switch {
@@ -187,7 +203,7 @@ func (j *recordJoiner) flushPending() {
 // flush ends the input: a record still open is emitted as it is.
 func (j *recordJoiner) flush() {
 	j.emitted, j.spans = j.emitted[:0], j.spans[:0]
-	j.parser.Flush(j.emit)
+	j.nginx.Flush(j.emit)
 	j.attribute(nil)
 	j.flushPending()
 }
@@ -199,7 +215,16 @@ func fill(dst *lineResult, ev lineResult) {
 }
 
 func eventResult(ev *logparse.Event) lineResult {
+	kind, state := "error", ""
+	switch {
+	case ev.Kind == logparse.KindRequest:
+		kind = "request"
+	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
+		kind, state = "health", ev.Health.String()
+	}
 	return lineResult{
+		Kind:     kind,
+		State:    state,
 		Proxy:    ev.Proxy.String(),
 		Cause:    ev.Cause.String(),
 		Upstream: string(ev.Upstream),

@@ -64,14 +64,20 @@ func (s *tableSink) Add(r lineResult) {
 	if r.Cause == "none" {
 		return
 	}
-	k := tableKey{r.Cause, r.Upstream}
+	cause := r.Cause
+	if r.Kind == "health" {
+		cause += " (health " + r.State + ")"
+	}
+	k := tableKey{cause, r.Upstream}
 	row := s.rows[k]
 	if row == nil {
 		row = &tableRow{statuses: map[int]int{}}
 		s.rows[k] = row
 	}
 	row.count++
-	row.statuses[r.Status]++
+	if r.Kind != "health" { // a state change answered no client
+		row.statuses[r.Status]++
+	}
 }
 
 // Close prints the table: causes by total count, then upstreams by count, and
@@ -120,7 +126,8 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 		fmt.Fprintln(w, "\nWhat to try first:")
 	}
 	for _, name := range causes {
-		c, _ := logparse.ParseCause(name)
+		base, _, _ := strings.Cut(name, " ")
+		c, _ := logparse.ParseCause(base)
 		fmt.Fprintf(w, "  %-26s %s\n", name, c.FixHint())
 	}
 	fmt.Fprintf(w, "\n%d lines: %d upstream failures (on %d lines), %d other lines, %d unrecognized\n",
@@ -138,13 +145,19 @@ func statusSummary(statuses map[int]int) string {
 	parts := make([]string, 0, len(codes))
 	for _, c := range codes {
 		label := strconv.Itoa(c)
-		if c == 0 {
+		switch {
+		case c == 0:
 			label = "unknown/truncated"
+		case c < 0:
+			label = "none sent"
 		}
 		if len(codes) > 1 {
 			label = fmt.Sprintf("%s (%d)", label, statuses[c])
 		}
 		parts = append(parts, label)
+	}
+	if len(parts) == 0 {
+		return "-"
 	}
 	return strings.Join(parts, ", ")
 }

@@ -101,3 +101,41 @@ func TestClassifyDashIsStdinAndLongLines(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// --proxy=auto decides per line: an HAProxy line and an nginx line in one input.
+func TestClassifyAutoMixesProxies(t *testing.T) {
+	in := `Nov 21 11:01:17 lb haproxy[31760]: 127.0.0.1:36848 [21/Nov/2026:11:01:14.047] fe be/s1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /x HTTP/1.1"
+2026/11/20 03:14:22 [error] 31#31: *1021 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: shop, request: "GET / HTTP/1.1", upstream: "http://10.0.2.14:8080/", host: "shop"
+[WARNING]  (31760) : Server be/s2 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.
+`
+	out, stderr, code := classifyRun(t, in, "--output=jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []lineResult
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r lineResult
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	want := []lineResult{
+		{Line: 1, Proxy: "haproxy", Cause: "connection_refused", Upstream: "be/s1", Server: "fe", Status: 503, Kind: "request"},
+		{Line: 2, Proxy: "nginx", Cause: "connection_refused", Upstream: "10.0.2.14:8080", Server: "shop", Status: 502, Kind: "error"},
+		{Line: 3, Proxy: "haproxy", Cause: "connection_refused", Upstream: "be/s2", Kind: "health", State: "down"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d objects", len(got))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Line != w.Line || g.Proxy != w.Proxy || g.Cause != w.Cause || g.Upstream != w.Upstream || g.Server != w.Server || g.Status != w.Status || g.Kind != w.Kind || g.State != w.State {
+			t.Errorf("line %d = %+v, want %+v", i+1, g, w)
+		}
+	}
+	table, _, _ := classifyRun(t, in, "--proxy=auto")
+	if !strings.Contains(table, "connection_refused (health down)") || !strings.Contains(table, "be/s1") {
+		t.Errorf("table:\n%s", table)
+	}
+}

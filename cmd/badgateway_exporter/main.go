@@ -49,7 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	classify := &classifyOptions{}
 	classifyCmd := app.Command("classify", "Classify the lines of log files (or stdin) and print what failed and why, without Prometheus.")
-	classifyCmd.Flag("proxy", "Which proxy wrote the lines.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx")
+	classifyCmd.Flag("proxy", "Which proxy wrote the lines; auto decides per line.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy")
 	classifyCmd.Flag("output", "table: counts by cause and upstream with fix hints; jsonl: one JSON object per input line.").Default("table").EnumVar(&classify.output, "table", "jsonl")
 	classifyCmd.Arg("file", "Log files to read; none or - reads standard input.").StringsVar(&classify.files)
 
