@@ -74,6 +74,17 @@ func BenchmarkHAProxyParser(b *testing.B) {
 	b.Run("mix", func(b *testing.B) { benchmarkHAProxy(b, benchHAProxyMix()) })
 }
 
+// BenchmarkLooksLikeHAProxy is the per-line cost of `classify --proxy=auto`
+// on HAProxy lines and on nginx lines it must turn down.
+func BenchmarkLooksLikeHAProxy(b *testing.B) {
+	lines := append(benchHAProxyMix(), benchMix()...)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		LooksLikeHAProxy(lines[i%len(lines)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
 // Parsing allocates nothing: events point into the line (or, for JSON lines
 // that write backend and server apart, into a buffer the parser reuses).
 func TestHAProxyParseAllocs(t *testing.T) {

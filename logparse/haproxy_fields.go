@@ -147,32 +147,32 @@ func statusValue(b []byte) int {
 // timerFields returns how many `/`-separated signed integers tok holds (0 when
 // it is not such a token).
 func timerFields(tok []byte) int {
-	fields, start := 0, 0
+	fields, _ := parseTimers(tok)
+	return fields
+}
+
+// parseTimers reads a `/`-separated list of signed integers (`%TR/%Tw/%Tc/
+// %Tr/%Ta`, `%Tw/%Tc/%Tt`): the number of fields (0 when tok is not such a
+// list) and the fourth one (Tr of a 5-timer token; -1 otherwise).
+func parseTimers(tok []byte) (fields int, tr int64) {
+	tr = -1
+	start := 0
 	for i := 0; i <= len(tok); i++ {
 		if i < len(tok) && tok[i] != '/' {
 			continue
 		}
-		if !isSignedInt(tok[start:i]) {
-			return 0
+		n, ok := parseSigned(tok[start:i])
+		if !ok {
+			return 0, -1
+		}
+		if fields == 3 {
+			tr = n
 		}
 		fields++
 		start = i + 1
 	}
-	return fields
-}
-
-// timerField returns field n (0-based) of a `/`-separated timer token.
-func timerField(tok []byte, n int) (int64, bool) {
-	field, start := 0, 0
-	for i := 0; i <= len(tok); i++ {
-		if i < len(tok) && tok[i] != '/' {
-			continue
-		}
-		if field == n {
-			return parseSigned(tok[start:i])
-		}
-		field++
-		start = i + 1
+	if fields != 5 {
+		tr = -1
 	}
-	return 0, false
+	return fields, tr
 }

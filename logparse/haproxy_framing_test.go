@@ -1,6 +1,11 @@
 package logparse
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // hapFramings put a message behind each framing a HAProxy log arrives in.
 var hapFramings = []struct {
@@ -103,7 +108,16 @@ func TestLooksLikeHAProxy(t *testing.T) {
 			}
 		}
 	}
-	for _, line := range nginxSeedLines() {
+	nginxLines := nginxSeedLines()
+	files, _ := filepath.Glob("testdata/access-nginx*.log")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nginxLines = append(nginxLines, strings.Split(string(data), "\n")...)
+	}
+	for _, line := range nginxLines {
 		if LooksLikeHAProxy([]byte(line)) {
 			t.Errorf("nginx line taken for HAProxy: %s", line)
 		}

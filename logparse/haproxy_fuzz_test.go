@@ -40,6 +40,7 @@ var hapDegenerateLines = []string{
 	`{"termination_state":"SC--","backend_name":"","server_name":""}`, `{"termination_state":"sH","server":"s"}`,
 	": : : : :", "a: b: c: d: e: f:", "haproxy[1]: ", "haproxy[]: x", "2024-01-01T00:00:00Z stdout F ",
 	"1.2.3.4:5 [01/Jan/2024:00:00:00.000] fe be/s 1/2/3/4/5 200 1 - - SC-- 1/1/1/1/1", "1.2.3.4:5 [01/Jan/2024:00:00:00.000] fe/x:",
+	`"" "/" "0" 0 0 0 0 0 CC 0 0 0 0 0`, `{"backend":"a/b","server":"c","tsc":"SH"}`,
 }
 
 // FuzzHAProxyParser feeds arbitrary text, split into lines, to one parser:

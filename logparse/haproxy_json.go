@@ -14,16 +14,17 @@ package logparse
 //	client             client_ip, client, src
 //	request            request, http_request
 //
-// A line needs a valid termination state to yield an event; escapes in
-// values are left as written.
+// Only a line with a termination-state key is taken for HAProxy's (the other
+// keys are common in other programs' JSON, nginx access logs included), and
+// only a valid state yields an event; escapes in values are left as written.
 
 // parseJSONLine reads a JSON object and fills v; false when msg is not a
-// JSON object with any of the keys above.
+// JSON object with a termination-state key.
 func parseJSONLine(msg []byte, v *hapVerdict) bool {
 	if len(msg) == 0 || msg[0] != '{' {
 		return false
 	}
-	known := false
+	known := false // a termination-state key was seen
 	v.status, v.responseSeconds = 0, -1
 	for i := 1; ; {
 		i = skipJSONSpace(msg, i)
@@ -60,11 +61,13 @@ func parseJSONLine(msg []byte, v *hapVerdict) bool {
 	return true
 }
 
-// setJSONField stores one key/value pair; it reports whether the key is known.
+// setJSONField stores one key/value pair; it reports whether the key is a
+// termination state.
 func (v *hapVerdict) setJSONField(key, value []byte, str bool) bool {
 	switch string(key) {
 	case "termination_state", "termination_state_cookie", "tsc":
 		v.setTermState(value)
+		return true
 	case "frontend_name", "frontend", "frontend_name_transport":
 		v.frontend = trimSSLMarker(value)
 	case "backend_name", "backend":
@@ -83,10 +86,8 @@ func (v *hapVerdict) setJSONField(key, value []byte, str bool) bool {
 		if str {
 			v.request = value
 		}
-	default:
-		return false
 	}
-	return true
+	return false
 }
 
 func skipJSONSpace(b []byte, i int) int {

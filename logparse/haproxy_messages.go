@@ -17,20 +17,30 @@ func parseStateMessage(msg []byte, v *hapVerdict) bool {
 	if len(msg) == 0 || msg[0] < 'A' || msg[0] > 'z' {
 		return false // request lines start with a digit, JSON with '{' …
 	}
-	switch {
-	case hasPrefix(msg, "Server "):
-		return parseServerMessage(msg[len("Server "):], v)
-	case hasPrefix(msg, "Backup Server "):
-		return parseServerMessage(msg[len("Backup Server "):], v)
-	case hasPrefix(msg, "Health check for "):
-		return parseCheckMessage(msg[len("Health check for "):], v)
-	case hasPrefix(msg, "Agent check for "):
-		return parseCheckMessage(msg[len("Agent check for "):], v)
-	case parseNoServer(msg, v):
-		return true
+	switch msg[0] {
+	case 'S':
+		if hasPrefix(msg, "Server ") {
+			return parseServerMessage(msg[len("Server "):], v)
+		}
+	case 'B':
+		if hasPrefix(msg, "Backup Server ") {
+			return parseServerMessage(msg[len("Backup Server "):], v)
+		}
+	case 'H':
+		if hasPrefix(msg, "Health check for ") {
+			return parseCheckMessage(msg[len("Health check for "):], v)
+		}
+	case 'A':
+		if hasPrefix(msg, "Agent check for ") {
+			return parseCheckMessage(msg[len("Agent check for "):], v)
+		}
+	case 'b', 'l', 'p', 'f':
+		if parseNoServer(msg, v) {
+			return true
+		}
 	}
 	for _, p := range hapInfoPrefixes {
-		if hasPrefix(msg, p) {
+		if p[0] == msg[0] && hasPrefix(msg, p) {
 			v.result = ResultIgnored
 			return true
 		}

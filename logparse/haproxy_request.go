@@ -5,59 +5,6 @@ package logparse
 // `%ac/%fc/%bc/%sc/%rc` counters, wherever it stands) and `httplog clf` /
 // `tcplog clf` (counters space-separated).
 
-const hapMaxTokens = 48
-
-// hapTokens are the space-separated tokens of a message, split lazily: tok(i)
-// scans only as far as token i.
-type hapTokens struct {
-	msg   []byte
-	n     int // tokens found so far
-	scan  int // where scanning resumes
-	limit int // at most this many tokens
-	at    [hapMaxTokens][2]int
-}
-
-func (t *hapTokens) reset(msg []byte, limit int) {
-	t.msg, t.n, t.scan, t.limit = msg, 0, 0, limit
-}
-
-// has reports whether token i exists, scanning up to it.
-func (t *hapTokens) has(i int) bool {
-	for t.n <= i {
-		if t.n >= t.limit || !t.next() {
-			return false
-		}
-	}
-	return i >= 0
-}
-
-// next scans one more token.
-func (t *hapTokens) next() bool {
-	msg, i := t.msg, t.scan
-	for i < len(msg) && msg[i] == ' ' {
-		i++
-	}
-	if i >= len(msg) {
-		t.scan = i
-		return false
-	}
-	start := i
-	for i < len(msg) && msg[i] != ' ' {
-		i++
-	}
-	t.at[t.n] = [2]int{start, i}
-	t.n++
-	t.scan = i
-	return true
-}
-
-func (t *hapTokens) tok(i int) []byte {
-	if !t.has(i) {
-		return nil
-	}
-	return t.msg[t.at[i][0]:t.at[i][1]]
-}
-
 // parseAnchoredRequest parses a message that starts with `client [date] `.
 // done: v is filled; shaped: the message has that shape (even if its
 // termination state stands where only parseGenericRequest finds it).
@@ -101,15 +48,29 @@ func parseGenericRequest(msg []byte, v *hapVerdict) bool {
 // requestFastPath parses `client [date] fe be/srv timers …` (httplog,
 // httpslog, tcplog and formats that extend them at the end).
 func (t *hapTokens) requestFastPath(v *hapVerdict) bool {
-	fields := timerFields(t.tok(4))
-	if fields != 5 && fields != 3 || hapIndexByte(t.tok(3), 0, '/') <= 0 {
+	fields, tr := parseTimers(t.tok(4))
+	beSrv := t.tok(3)
+	if fields != 5 && fields != 3 || hapIndexByte(beSrv, 0, '/') <= 0 {
 		return false
 	}
 	for i := 6; i < 12 && t.has(i+1); i++ {
-		if isTermState(t.tok(i)) && isCounters(t.tok(i+1)) {
-			v.fillRequest(t, i, 4, fields)
-			return true
+		if !isTermState(t.tok(i)) || !isCounters(t.tok(i+1)) {
+			continue
 		}
+		v.kind, v.event, v.status, v.responseSeconds = KindRequest, true, -1, -1
+		v.setUpstream(beSrv)
+		v.frontend = trimSSLMarker(t.tok(2))
+		v.client = clientAddress(t.tok(0))
+		if fields == 5 {
+			v.status = statusValue(t.tok(5))
+			if tr >= 0 {
+				v.responseSeconds = float64(tr) / 1000
+			}
+		}
+		v.setTermState(t.tok(i))
+		v.request = firstQuoted(t.after(i + 1))
+		v.finishRequest()
+		return true
 	}
 	return false
 }
@@ -136,14 +97,14 @@ func (t *hapTokens) requestGeneric(i int, v *hapVerdict) {
 func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 	v.kind, v.event, v.status, v.responseSeconds = KindRequest, true, 0, -1
 	switch {
-	case timers >= 1:
+	case timers >= 0:
 		if up := t.tok(timers - 1); looksLikeBeSrv(up) {
 			v.setUpstream(up)
 			v.frontend = frontendToken(t.tok(timers - 2))
 		}
 		if fields == 5 {
 			v.status = statusValue(t.tok(timers + 1))
-			if tr, ok := timerField(t.tok(timers), 3); ok && tr >= 0 {
+			if _, tr := parseTimers(t.tok(timers)); tr >= 0 {
 				v.responseSeconds = float64(tr) / 1000
 			}
 		} else {
@@ -164,47 +125,18 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 	}
 	v.setTermState(t.tok(ts))
 	if t.has(ts + 1) {
-		v.request = firstQuoted(t.msg[t.at[ts+1][1]:])
+		v.request = firstQuoted(t.after(ts + 1))
 	}
 	for d := 1; t.has(d); d++ {
 		if isDateToken(t.tok(d)) {
 			v.client = clientAddress(t.tok(d - 1))
 			if v.request == nil {
-				v.request = firstQuoted(t.msg[t.at[d][1]:])
+				v.request = firstQuoted(t.after(d))
 			}
 			break
 		}
 	}
 	v.finishRequest()
-}
-
-// looksLikeBeSrv matches a `%b/%s` token: one '/', names on both sides, no
-// quote, bracket, colon or '=', not a timer or an HTTP version.
-func looksLikeBeSrv(tok []byte) bool {
-	slash := -1
-	for i, c := range tok {
-		switch c {
-		case '/':
-			if slash >= 0 {
-				return false
-			}
-			slash = i
-		case '"', '[', ']', ':', '=', '{', '}':
-			return false
-		}
-	}
-	return slash > 0 && slash < len(tok)-1 && timerFields(tok) == 0 && !hasPrefix(tok, "HTTP/")
-}
-
-// frontendToken returns tok as a frontend name (SSL marker stripped), or nil
-// when it cannot be one.
-func frontendToken(tok []byte) []byte {
-	for _, c := range tok {
-		if c == '/' || c == ':' || c == '"' || c == '[' || c == ']' || c == '{' {
-			return nil
-		}
-	}
-	return trimSSLMarker(tok)
 }
 
 // requestCLF handles `option httplog clf` / `tcplog clf`: ts at token i,
@@ -244,40 +176,4 @@ func (t *hapTokens) requestCLF(i int, v *hapVerdict) bool {
 	v.setTermState(t.tok(i))
 	v.finishRequest()
 	return true
-}
-
-// firstToken returns the first space-separated token of b.
-func firstToken(b []byte) []byte {
-	i := 0
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	j := i
-	for j < len(b) && b[j] != ' ' {
-		j++
-	}
-	return b[i:j]
-}
-
-// isDateToken matches `[%tr]`/`[%t]`: `[06/Feb/2009:12:14:14.655]`.
-func isDateToken(b []byte) bool {
-	return len(b) > 12 && b[0] == '[' && b[len(b)-1] == ']' && isDigit(b[1]) && isDigit(b[2]) && b[3] == '/'
-}
-
-// isCounters matches `%ac/%fc/%bc/%sc/%rc`; retries may carry a `+`.
-func isCounters(b []byte) bool {
-	fields := 0
-	for i := 0; i <= len(b); {
-		j := i
-		if j < len(b) && b[j] == '+' && fields == 4 {
-			j++
-		}
-		k := skipDigits(b, j)
-		if k == j || k < len(b) && b[k] != '/' {
-			return false
-		}
-		fields++
-		i = k + 1
-	}
-	return fields == 5
 }
