@@ -2,7 +2,8 @@
 # Runs every test of badgateway_exporter, end-to-end tests included.
 # On a fresh Debian machine it first installs what the tests run for real:
 #   nginx and haproxy (the proxies under test), prometheus (promtool and the
-#   server) and prometheus-alertmanager (alertmanager and amtool).
+#   server), prometheus-alertmanager (alertmanager and amtool) and
+#   docker-compose (only to validate docker-compose.yml: no engine runs here).
 # The end-to-end tests never skip here: a missing binary fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || need_pkgs+=(haproxy)
 command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
+command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

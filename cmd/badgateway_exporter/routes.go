@@ -23,6 +23,7 @@ func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
 		metrics = promhttp.InstrumentMetricHandler(reg, metrics)
 	}
 	mux.Handle(e.opts.telemetryPath, metrics)
+	mux.Handle("/probes", e.probes.StatusHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "Healthy")
 	})
@@ -53,6 +54,7 @@ func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: e.opts.telemetryPath, Text: "Metrics"},
+				{Address: "/probes", Text: "Probes: targets, last result and cause, targets that cannot be probed"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},

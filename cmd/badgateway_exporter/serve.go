@@ -21,6 +21,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/discover"
 )
 
 const defaultConfigHint = "follow " + config.DefaultErrorLog + " (waiting for it if it does not exist yet)"
@@ -48,6 +49,7 @@ type exporter struct {
 	opts      *serveOptions
 	logger    *slog.Logger
 	collector *collector.Collector
+	probes    *discover.Manager
 	reloadMu  sync.Mutex
 	ready     chan struct{}
 }
@@ -76,6 +78,14 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 		logger.Error("Cannot start following logs", "err", err)
 		return 1
 	}
+	e.probes = discover.NewManager(logger)
+	if err := e.probes.Apply(cfg.Probes); err != nil {
+		logger.Error("Invalid probes configuration", "err", err)
+		return 1
+	}
+	reg.MustRegister(e.probes.Collector())
+	e.probes.Start()
+	defer e.probes.Stop()
 	close(e.ready)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -118,6 +128,9 @@ func (e *exporter) reload() error {
 	cfg, err := e.opts.loadConfig()
 	if err == nil {
 		err = e.collector.Apply(cfg)
+	}
+	if err == nil {
+		err = e.probes.Apply(cfg.Probes)
 	}
 	if err != nil {
 		e.collector.ReloadFailed()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"time"
 )
@@ -27,11 +28,21 @@ var (
 		"Connection: close\r\n" +
 		"\r\n" +
 		"ok")
+	slowResponse = []byte("HTTP/1.1 200 OK\r\n" +
+		"Content-Type: text/plain\r\n" +
+		"Content-Length: 4\r\n" +
+		"Connection: close\r\n" +
+		"\r\n" +
+		"slow")
+	// crashResponse is where a dying worker stopped writing: in the middle
+	// of a header line.
+	crashResponse = []byte("HTTP/1.1 200 OK\r\n" +
+		"Content-Type: text/pl")
 )
 
 // rawHandler returns the connection handler of a TCP-level mode. The caller
 // closes the connection after the handler returns.
-func rawHandler(mode Mode) func(net.Conn) {
+func rawHandler(mode Mode, o Options) func(net.Conn) {
 	switch mode {
 	case ModeAcceptAndClose:
 		return func(c net.Conn) {
@@ -49,10 +60,24 @@ func rawHandler(mode Mode) func(net.Conn) {
 	case ModeResetAfterRequest:
 		return func(c net.Conn) {
 			_ = readHead(c)
-			if tc := tcpConn(c); tc != nil {
+			if tc, ok := unwrap(c).(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // Close sends RST instead of FIN
 			}
 			_ = c.Close()
+		}
+	case ModeSlow:
+		return func(c net.Conn) { slow(c, o.Delay) }
+	case ModeCrash:
+		return func(c net.Conn) {
+			if err := readHead(c); err != nil {
+				return
+			}
+			_ = c.SetWriteDeadline(time.Now().Add(WriteTimeout))
+			_, _ = c.Write(crashResponse)
+			closeGracefully(c)
+			if o.OnCrash != nil {
+				o.OnCrash()
+			}
 		}
 	case ModeHugeHeader:
 		return respondWith(hugeHeaderResponse)
@@ -72,6 +97,25 @@ func respondWith(resp []byte) func(net.Conn) {
 		if _, err := c.Write(resp); err != nil {
 			return
 		}
+		closeGracefully(c)
+	}
+}
+
+// slow answers after delay, unless the peer closes the connection first or
+// the server stops (which closes c). Whatever the peer sends meanwhile is
+// discarded, at most maxDrainBytes of it.
+func slow(c net.Conn, delay time.Duration) {
+	if err := readHead(c); err != nil {
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(delay))
+	_, err := io.Copy(io.Discard, io.LimitReader(c, maxDrainBytes))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return // the peer gave up, or the server is stopping
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	_ = c.SetWriteDeadline(time.Now().Add(WriteTimeout))
+	if _, err := c.Write(slowResponse); err == nil {
 		closeGracefully(c)
 	}
 }
@@ -101,8 +145,8 @@ func readHead(c net.Conn) error {
 // closeGracefully sends FIN, then drains what the peer still sends for a
 // short while, so that unread input does not turn the close into an RST.
 func closeGracefully(c net.Conn) {
-	if tc := tcpConn(c); tc != nil {
-		_ = tc.CloseWrite()
+	if hc, ok := unwrap(c).(interface{ CloseWrite() error }); ok { // TCP and unix stream sockets
+		_ = hc.CloseWrite()
 		_ = c.SetReadDeadline(time.Now().Add(drainTimeout))
 		_, _ = io.Copy(io.Discard, io.LimitReader(c, maxDrainBytes))
 	}

@@ -53,11 +53,11 @@ func (c *limitConn) Close() error {
 	return err
 }
 
-// tcpConn returns the *net.TCPConn under c, or nil.
-func tcpConn(c net.Conn) *net.TCPConn {
+// unwrap returns the connection under a limitConn (a *net.TCPConn or
+// *net.UnixConn), or c itself.
+func unwrap(c net.Conn) net.Conn {
 	if lc, ok := c.(*limitConn); ok {
-		c = lc.Conn
+		return lc.Conn
 	}
-	tc, _ := c.(*net.TCPConn)
-	return tc
+	return c
 }

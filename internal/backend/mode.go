@@ -1,6 +1,7 @@
 // Package backend provides misbehaving upstream servers: TCP and HTTP
-// backends that refuse, reset, stall or answer with broken headers, so that a
-// reverse proxy in front of them logs one specific upstream failure.
+// backends that refuse, reset, stall, answer late, crash mid-answer, speak
+// TLS only or answer with broken headers, so that a reverse proxy in front
+// of them logs one specific upstream failure.
 //
 // It is plain library code: Serve and Start work on any net.Listener and are
 // meant to back a chaos program (cmd/flaky-upstream) as well as tests. The
@@ -41,6 +42,25 @@ const (
 	// byte: "upstream sent invalid header … while reading response header
 	// from upstream".
 	ModeInvalidHeader
+	// ModeSlow reads the request head and answers 200 "slow" only after
+	// Options.Delay (DefaultSlowDelay): behind a shorter proxy_read_timeout,
+	// "upstream timed out (110: Connection timed out) while reading
+	// response header from upstream". It stops waiting when the peer
+	// closes the connection.
+	ModeSlow
+	// ModeCrash behaves like a worker process that dies while answering
+	// (segfault, OOM kill): it sends the status line and half a header,
+	// then closes the connection (FIN, as the kernel does for a dead
+	// process whose input was read): "upstream prematurely closed
+	// connection while reading response header from upstream". The
+	// listener survives; Options.OnCrash runs after each crash.
+	ModeCrash
+	// ModeTLS is ModeHTTPOK behind TLS only, with Options.TLSConfig or a
+	// self-signed certificate made at start. A proxy speaking TLS with
+	// verification off gets 200; one verifying it logs "upstream SSL
+	// certificate verify error: (18:self-signed certificate)"; one
+	// speaking plain HTTP gets a 400 from the backend.
+	ModeTLS
 )
 
 var modeNames = map[Mode]string{
@@ -50,6 +70,9 @@ var modeNames = map[Mode]string{
 	ModeHTTPOK:            "http-ok",
 	ModeHugeHeader:        "huge-header",
 	ModeInvalidHeader:     "invalid-header",
+	ModeSlow:              "slow",
+	ModeCrash:             "crash",
+	ModeTLS:               "tls",
 }
 
 // Modes lists every mode in declaration order.
@@ -61,6 +84,9 @@ func Modes() []Mode {
 		ModeHTTPOK,
 		ModeHugeHeader,
 		ModeInvalidHeader,
+		ModeSlow,
+		ModeCrash,
+		ModeTLS,
 	}
 }
 

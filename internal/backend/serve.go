@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -33,16 +34,30 @@ const (
 // accepted is closed and its goroutine has returned. It returns nil when ctx
 // was cancelled, and an error when mode is invalid or accepting fails.
 func Serve(ctx context.Context, ln net.Listener, mode Mode) error {
+	return ServeWith(ctx, ln, mode, Options{})
+}
+
+// ServeWith is Serve with the options of the modes that take some (ModeSlow,
+// ModeCrash, ModeTLS); zero fields take their defaults.
+func ServeWith(ctx context.Context, ln net.Listener, mode Mode, o Options) error {
 	if !mode.Valid() {
 		_ = ln.Close()
 		return fmt.Errorf("backend: serve: invalid mode %v", mode)
 	}
+	o, err := o.withDefaults(mode)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	lln := newLimitListener(ln, MaxConns)
 	defer lln.Close()
-	if mode == ModeHTTPOK {
+	switch mode {
+	case ModeHTTPOK:
 		return serveHTTP(ctx, lln)
+	case ModeTLS:
+		return serveHTTP(ctx, tls.NewListener(lln, o.TLSConfig))
 	}
-	return serveRaw(ctx, lln, rawHandler(mode))
+	return serveRaw(ctx, lln, rawHandler(mode, o))
 }
 
 // serveHTTP runs a well-behaved HTTP/1.1 server answering 200 "ok".

@@ -21,6 +21,11 @@ type Server struct {
 // Start listens on the TCP address addr (e.g. "127.0.0.1:0") and serves mode
 // in the background.
 func Start(addr string, mode Mode) (*Server, error) {
+	return StartWith(addr, mode, Options{})
+}
+
+// StartWith is Start with options for the modes that take some.
+func StartWith(addr string, mode Mode, o Options) (*Server, error) {
 	if !mode.Valid() {
 		return nil, fmt.Errorf("backend: start: invalid mode %v", mode)
 	}
@@ -28,11 +33,16 @@ func Start(addr string, mode Mode) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backend: start %v: %w", mode, err)
 	}
-	return NewServer(ln, mode), nil
+	return NewServerWith(ln, mode, o), nil
 }
 
 // NewServer serves mode on ln in the background. The server owns ln.
 func NewServer(ln net.Listener, mode Mode) *Server {
+	return NewServerWith(ln, mode, Options{})
+}
+
+// NewServerWith is NewServer with options for the modes that take some.
+func NewServerWith(ln net.Listener, mode Mode, o Options) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		mode:   mode,
@@ -42,7 +52,7 @@ func NewServer(ln net.Listener, mode Mode) *Server {
 	}
 	go func() {
 		defer close(s.done)
-		s.err = Serve(ctx, ln, mode)
+		s.err = ServeWith(ctx, ln, mode, o)
 	}()
 	return s
 }

@@ -14,7 +14,13 @@ const stopTimeout = 5 * time.Second
 // stops it in tb.Cleanup and returns its address ("127.0.0.1:port").
 func ForTest(tb testing.TB, mode Mode) string {
 	tb.Helper()
-	s, err := Start("127.0.0.1:0", mode)
+	return ForTestWith(tb, mode, Options{})
+}
+
+// ForTestWith is ForTest with options for the modes that take some.
+func ForTestWith(tb testing.TB, mode Mode, o Options) string {
+	tb.Helper()
+	s, err := StartWith("127.0.0.1:0", mode, o)
 	if err != nil {
 		tb.Fatalf("%v", err)
 	}
@@ -93,4 +99,23 @@ func HugeHeader(tb testing.TB) string {
 func InvalidHeader(tb testing.TB) string {
 	tb.Helper()
 	return ForTest(tb, ModeInvalidHeader)
+}
+
+// Slow starts a ModeSlow backend answering after delay; see ForTest.
+func Slow(tb testing.TB, delay time.Duration) string {
+	tb.Helper()
+	return ForTestWith(tb, ModeSlow, Options{Delay: delay})
+}
+
+// Crash starts a ModeCrash backend; see ForTest.
+func Crash(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeCrash)
+}
+
+// TLSOnly starts a ModeTLS backend with a self-signed certificate; see
+// ForTest.
+func TLSOnly(tb testing.TB) string {
+	tb.Helper()
+	return ForTest(tb, ModeTLS)
 }
