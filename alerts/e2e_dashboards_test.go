@@ -7,21 +7,10 @@ import (
 	"github.com/badgateway/badgateway_exporter/internal/promtest"
 )
 
-const noProbes = "exporterConfig configures no active probes yet, so probe metrics do not exist (add a probes section there and drop these entries)"
-
 // noDataPanels are the dashboard queries that cannot return data in the
 // end-to-end setup, with the reason. Keys are "<dashboard uid>/<panel
 // title>/<refId>".
 var noDataPanels = map[string]string{
-	"badgateway-overview/Upstreams failing their probe/A":      noProbes,
-	"badgateway-overview/Probe status/A":                       noProbes,
-	"badgateway-overview/Probe status/B":                       noProbes,
-	"badgateway-overview/Probe status/C":                       noProbes,
-	"badgateway-overview/Probe phase durations/A":              noProbes,
-	"badgateway-upstream/Probe/A":                              noProbes,
-	"badgateway-upstream/Probe HTTP status/A":                  noProbes,
-	"badgateway-upstream/Probe phase durations/A":              noProbes,
-	"badgateway-upstream/Probe failures by cause/A":            noProbes,
 	"badgateway-overview/Label values folded into __other__/A": "no label reaches limits.max_values_per_label (1000 distinct values) here",
 }
 

@@ -37,18 +37,25 @@ server {
 `
 
 // exporterConfig returns the exporter's configuration for nginx: its error
-// log, and its access log when this exporter's config knows format
-// nginx_access (accessLog reports which).
-func exporterConfig(t *testing.T, ngx *nginxtest.Nginx) (cfg string, accessLog bool) {
+// and access logs, and probes of the given upstreams (accessLog is always
+// true: the access-log panels and High502ErrorRate are asserted). The
+// probes are static, not discovered, so that the upstream of the asserted
+// UpstreamConnectionRefused is not probed: a failing probe of it would
+// inhibit that alert (alertmanager.yml), which is the point of inhibition
+// but not what this test delivers.
+func exporterConfig(t *testing.T, ngx *nginxtest.Nginx, probeTCP []string, probeHTTP string) (cfg string, accessLog bool) {
 	t.Helper()
-	errorOnly := fmt.Sprintf("logs:\n  - path: %s\n    format: nginx_error\n", ngx.ErrorLogPath())
-	withAccess := errorOnly + fmt.Sprintf("  - path: %s/logs/e2e_access.log\n    format: nginx_access\n    log_format: '%s'\n",
-		ngx.Dir(), e2eLogFormat)
-	if _, err := config.Parse([]byte(withAccess), "e2e.yml"); err != nil {
-		t.Logf("exporter config without the access log (%v): access-log panels and High502ErrorRate are not asserted", err)
-		return errorOnly, false
+	cfg = fmt.Sprintf("logs:\n  - path: %s\n    format: nginx_error\n", ngx.ErrorLogPath()) +
+		fmt.Sprintf("  - path: %s/logs/e2e_access.log\n    format: nginx_access\n    log_format: '%s'\n", ngx.Dir(), e2eLogFormat) +
+		"probes:\n  interval: 2s\n  timeout: 1s\n  targets:\n" +
+		fmt.Sprintf("    - {upstream: %s, module: http, group: e2e}\n", probeHTTP)
+	for _, up := range probeTCP {
+		cfg += fmt.Sprintf("    - {upstream: %s, module: tcp, group: grp}\n", up)
 	}
-	return withAccess, true
+	if _, err := config.Parse([]byte(cfg), "e2e.yml"); err != nil {
+		t.Fatalf("exporter config: %v", err)
+	}
+	return cfg, true
 }
 
 // alertmanagerConfig returns alerts/alertmanager.yml with its webhook URLs

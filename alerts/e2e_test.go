@@ -28,7 +28,7 @@ func TestEndToEnd(t *testing.T) {
 	promtest.AlertmanagerBin.Require(t)
 	refused, grp1, grp2, ok := backend.ClosedPort(t), backend.ClosedPort(t), backend.ClosedPort(t), backend.HTTPOK(t)
 	ngx := nginxtest.Start(t, fmt.Sprintf(e2eNginxConfig, grp1, grp2, refused, ok, e2eLogFormat))
-	cfg, accessLog := exporterConfig(t, ngx)
+	cfg, accessLog := exporterConfig(t, ngx, []string{grp1, grp2}, ok)
 	exp := exportertest.Start(t, cfg)
 
 	hook := promtest.StartWebhook(t)

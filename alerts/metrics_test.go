@@ -4,7 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
-	"sort"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,21 +11,8 @@ import (
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 
 	"github.com/badgateway/badgateway_exporter/collector"
+	"github.com/badgateway/badgateway_exporter/discover"
 )
-
-// pendingMetricsFromSpec are metrics of the metric contract
-// (/work/shared/spec/metrics.md, "From active probes") that rules and
-// dashboards use but the exporter does not register yet: the active probes
-// are being built. Replace this list by the probes' real registration
-// (like collector.New below) when it lands; TestPendingMetricsStillPending
-// logs the names that are registered already.
-var pendingMetricsFromSpec = []string{
-	"badgateway_probe_success",
-	"badgateway_probe_duration_seconds",
-	"badgateway_probe_failures_total",
-	"badgateway_probe_http_status_code",
-	"badgateway_probe_last_run_timestamp_seconds",
-}
 
 // prometheusMetrics are series Prometheus itself creates for every target.
 var prometheusMetrics = []string{"up"}
@@ -62,8 +48,11 @@ var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
 func registeredMetrics(t *testing.T) map[string]bool {
 	t.Helper()
 	rec := &recorder{Registerer: prometheus.NewRegistry()}
-	c := collector.New(rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c := collector.New(rec, logger)
 	defer c.Close()
+	probes := discover.NewManager(logger)
+	rec.MustRegister(probes.Collector())
 	rec.MustRegister(versioncollector.NewCollector(programName),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	names := map[string]bool{}
@@ -94,11 +83,11 @@ func registeredMetrics(t *testing.T) map[string]bool {
 	return names
 }
 
-// allowedMetrics is registered ∪ pendingMetricsFromSpec ∪ what Prometheus adds.
+// allowedMetrics is registered ∪ what Prometheus adds.
 func allowedMetrics(t *testing.T) map[string]bool {
 	t.Helper()
 	allowed := registeredMetrics(t)
-	for _, n := range append(append([]string(nil), pendingMetricsFromSpec...), prometheusMetrics...) {
+	for _, n := range prometheusMetrics {
 		allowed[n] = true
 	}
 	return allowed
@@ -172,21 +161,5 @@ func TestExpressionsUseRegisteredMetrics(t *testing.T) {
 	}
 	if !used["badgateway_upstream_errors_total"] || !used["badgateway_probe_success"] {
 		t.Errorf("expression extraction found too little: %v", used)
-	}
-}
-
-// TestPendingMetricsStillPending logs pending metrics that are registered
-// already: they can leave pendingMetricsFromSpec.
-func TestPendingMetricsStillPending(t *testing.T) {
-	reg := registeredMetrics(t)
-	var done []string
-	for _, n := range pendingMetricsFromSpec {
-		if reg[n] {
-			done = append(done, n)
-		}
-	}
-	sort.Strings(done)
-	if len(done) > 0 {
-		t.Logf("registered now, remove from pendingMetricsFromSpec: %v", done)
 	}
 }
