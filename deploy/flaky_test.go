@@ -1,7 +1,6 @@
 package deploy_test
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 var (
@@ -55,7 +56,7 @@ func flakyBinary(tb testing.TB) string {
 // flaky is a running flaky-upstream.
 type flaky struct {
 	cmd     *exec.Cmd
-	out     *syncBuffer
+	out     *procout.Buffer
 	exited  chan struct{}
 	waitErr error
 	// listeners maps "flaky:PORT" of the compose file to the address the
@@ -89,7 +90,7 @@ func startFlaky(t *testing.T, ip string, m *mapping) *flaky {
 		}
 		args = append(args, a)
 	}
-	f := &flaky{out: &syncBuffer{}, exited: make(chan struct{}), listeners: map[string]string{}, modes: map[string]string{}}
+	f := &flaky{out: &procout.Buffer{}, exited: make(chan struct{}), listeners: map[string]string{}, modes: map[string]string{}}
 	f.cmd = exec.Command(flakyBinary(t), args...)
 	f.cmd.Stdout, f.cmd.Stderr = f.out, f.out
 	f.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -162,25 +163,4 @@ func closedAddr(t *testing.T, ip string) string {
 		t.Fatal(err)
 	}
 	return addr
-}
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 // nginxProc is the Debian nginx running deploy/nginx/nginx.conf (mapped).
 type nginxProc struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *procout.Buffer
 	exited chan struct{}
 }
 
@@ -23,7 +24,7 @@ type nginxProc struct {
 func startNginx(t *testing.T, prefix, addr string) *nginxProc {
 	t.Helper()
 	bin := nginxtest.RequireBinary(t)
-	n := &nginxProc{out: &syncBuffer{}, exited: make(chan struct{})}
+	n := &nginxProc{out: &procout.Buffer{}, exited: make(chan struct{})}
 	n.cmd = exec.Command(bin, "-p", prefix+"/", "-c", prefix+"/nginx.conf", "-e", "stderr", "-g", "daemon off;")
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	n.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/internal/exportertest"
 	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 )
 
@@ -48,7 +49,7 @@ func startStack(t *testing.T) *stack {
 			t.Fatal(err)
 		}
 	}
-	syslogPort, nginxPort, haproxyPort, statsPort := freeUDPPort(t), freeTCPPort(t), freeTCPPort(t), freeTCPPort(t)
+	syslogPort, nginxPort, haproxyPort, statsPort := loopback.FreeUDPPort(t), loopback.FreeTCPPort(t), loopback.FreeTCPPort(t), loopback.FreeTCPPort(t)
 	s.nginxAddr = "127.0.0.1:" + strconv.Itoa(nginxPort)
 	s.haproxyAddr = "127.0.0.1:" + strconv.Itoa(haproxyPort)
 	s.syslogListen = "127.0.0.1:" + strconv.Itoa(syslogPort)
@@ -127,24 +128,4 @@ func copyFile(t *testing.T, src, dst string) {
 	if err := os.WriteFile(dst, []byte(readFile(t, src)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }

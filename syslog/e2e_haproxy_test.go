@@ -4,7 +4,6 @@ package syslog
 // its configuration unchanged from what users write for rsyslog.
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -13,12 +12,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 // envHAProxy names an haproxy binary to use instead of /usr/sbin/haproxy.
@@ -132,9 +131,9 @@ func startHAProxy(t *testing.T, bin, global, extra string) string {
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, global, extra, fePort, closedPort)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
+	out := &procout.Buffer{Max: 64 << 10}
 	cmd := exec.Command(bin, "-f", cfg, "-db")
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -187,24 +186,4 @@ func shortTempDir(t *testing.T) string {
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return dir
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.b.Len() > 64<<10 {
-		return len(p), nil
-	}
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

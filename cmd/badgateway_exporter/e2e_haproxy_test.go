@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/badgateway/badgateway_exporter/internal/backend"
 	"github.com/badgateway/badgateway_exporter/internal/exportertest"
 	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 )
 
 const e2eHAProxyConfig = `global
@@ -46,7 +46,7 @@ backend be_ok
 // listener, configured as users configure it for rsyslog; every cause shows
 // in /metrics with the HAProxy backend/server as upstream.
 func TestEndToEndHAProxy(t *testing.T) {
-	syslogPort, fePort := freeUDPPort(t), freeTCPPort(t)
+	syslogPort, fePort := loopback.FreeUDPPort(t), loopback.FreeTCPPort(t)
 	exp := exportertest.Start(t, fmt.Sprintf("syslog:\n  - listen: udp://127.0.0.1:%d\n", syslogPort))
 	haproxytest.Start(t, fmt.Sprintf(e2eHAProxyConfig, syslogPort, fePort,
 		backend.ClosedPort(t), backend.AcceptAndClose(t), backend.NeverAnswer(t), backend.ClosedPort(t), backend.HTTPOK(t)))
@@ -98,24 +98,4 @@ func TestEndToEndHAProxy(t *testing.T) {
 		t.Errorf("unrecognized syslog lines: %v", got)
 	}
 	promtoolCheckMetrics(t, body)
-}
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

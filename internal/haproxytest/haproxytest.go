@@ -4,7 +4,6 @@
 package haproxytest
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -12,12 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 // Binary returns the haproxy binary ($BADGATEWAY_HAPROXY or
@@ -43,7 +42,7 @@ func Binary(tb testing.TB) string {
 // HAProxy is a running haproxy.
 type HAProxy struct {
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *procout.Buffer
 	exited chan struct{}
 	dir    string
 }
@@ -68,7 +67,7 @@ func Start(tb testing.TB, cfg string) *HAProxy {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	h := &HAProxy{out: &lockedBuffer{}, exited: make(chan struct{}), dir: dir}
+	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{}), dir: dir}
 	h.cmd = exec.Command(bin, "-f", path, "-db")
 	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
 	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
@@ -121,24 +120,4 @@ func (h *HAProxy) Stop() {
 		_ = syscall.Kill(-h.cmd.Process.Pid, syscall.SIGKILL)
 		<-h.exited
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

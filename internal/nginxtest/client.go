@@ -3,10 +3,11 @@ package nginxtest
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 )
 
 // GetTimeout bounds a whole Get, body included.
@@ -42,13 +43,5 @@ func (n *Nginx) Get(path string) (status int, body string, err error) {
 // FreePort returns a TCP port of 127.0.0.1 that was free a moment ago.
 func FreePort(tb testing.TB) int {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("nginxtest: free port: %v", err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	if err := ln.Close(); err != nil {
-		tb.Fatalf("nginxtest: free port: %v", err)
-	}
-	return port
+	return loopback.FreeTCPPort(tb)
 }

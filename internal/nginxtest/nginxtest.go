@@ -21,6 +21,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 // Nginx is a running nginx master process and its workers.
@@ -29,7 +31,7 @@ type Nginx struct {
 	dir    string
 	port   int
 	cmd    *exec.Cmd
-	output *limitedBuffer // nginx's own stdout and stderr
+	output *procout.Buffer // nginx's own stdout and stderr
 	client *http.Client
 
 	exited  chan struct{} // closed when the master has exited
@@ -97,7 +99,7 @@ func launch(bin, dir string, port int, httpConfig string) (*Nginx, error) {
 		bin:    bin,
 		dir:    dir,
 		port:   port,
-		output: &limitedBuffer{max: 64 << 10},
+		output: &procout.Buffer{Max: 64 << 10},
 		client: newClient(),
 		exited: make(chan struct{}),
 	}
@@ -195,26 +197,4 @@ func (n *Nginx) diagnostics() string {
 	}
 	return fmt.Sprintf("nginx %v\n--- output ---\n%s--- %s ---\n%s--- %s ---\n%s",
 		n.args(), n.output.String(), n.ErrorLogPath(), log, n.ConfigPath(), conf.String())
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - len(b.buf); room > 0 {
-		b.buf = append(b.buf, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
 }

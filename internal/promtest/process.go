@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
 // Bounds of this package's waits.
@@ -31,7 +33,7 @@ type process struct {
 	name   string
 	cmd    *exec.Cmd
 	addr   string // 127.0.0.1:port of its HTTP API
-	output *limitedBuffer
+	output *procout.Buffer
 	exited chan struct{}
 
 	stopOnce sync.Once
@@ -47,7 +49,7 @@ func startProcess(tb testing.TB, name, bin string, args func(addr string) []stri
 		if err != nil {
 			tb.Fatalf("promtest: %v", err)
 		}
-		p := &process{name: name, addr: addr, output: &limitedBuffer{max: 256 << 10}, exited: make(chan struct{})}
+		p := &process{name: name, addr: addr, output: &procout.Buffer{Max: 256 << 10}, exited: make(chan struct{})}
 		p.cmd = exec.Command(bin, args(addr)...)
 		p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -115,26 +117,4 @@ func FreeAddr() (string, error) {
 	}
 	addr := ln.Addr().String()
 	return addr, ln.Close()
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - len(b.buf); room > 0 {
-		b.buf = append(b.buf, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
 }
