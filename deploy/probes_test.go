@@ -9,18 +9,6 @@ import (
 	"github.com/badgateway/badgateway_exporter/internal/exportertest"
 )
 
-// probesWired reports whether the exporter runs the probes of its
-// configuration: whether its main package links package discover. The
-// `probes:` section of the deploy configuration is parsed either way.
-func probesWired(t *testing.T) bool {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "github.com/badgateway/badgateway_exporter/cmd/badgateway_exporter").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	return strings.Contains(string(out), "github.com/badgateway/badgateway_exporter/discover\n")
-}
-
 // probeWait bounds the wait for a probe result: the first probe of a
 // target comes within the interval of deploy/exporter/badgateway.yml (15s),
 // and lasts at most its timeout (5s).
@@ -30,9 +18,6 @@ const probeWait = 30 * time.Second
 // deploy nginx.conf and haproxy.cfg are probed, and that a probe names the
 // same cause as the logs (a refused connect is connection_refused in both).
 func testProbes(t *testing.T, s *stack) {
-	if !probesWired(t) {
-		t.Skip("the exporter does not run probes yet (cmd/badgateway_exporter does not use package discover)")
-	}
 	type want struct {
 		metric string
 		labels exportertest.Labels

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
@@ -161,12 +162,19 @@ func TestUnixSocketPermissionDenied(t *testing.T) {
 func TestUnreachable(t *testing.T) {
 	ip, err := exec.LookPath("ip")
 	if err != nil || os.Geteuid() != 0 {
-		t.Skipf("needs root and iproute2 to create a network namespace (ip: %v, euid %d)", err, os.Geteuid())
+		msg := fmt.Sprintf("needs root and iproute2 to create a network namespace (ip: %v, euid %d)", err, os.Geteuid())
+		if nginxtest.E2ERequired() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	ns := fmt.Sprintf("bgwprobe%d", os.Getpid())
 	run := func(args ...string) {
 		t.Helper()
 		if out, err := exec.Command(ip, args...).CombinedOutput(); err != nil {
+			if nginxtest.E2ERequired() {
+				t.Fatalf("cannot set up a network namespace: ip %v: %v: %s", args, err, out)
+			}
 			t.Skipf("cannot set up a network namespace: ip %v: %v: %s", args, err, out)
 		}
 	}

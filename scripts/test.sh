@@ -14,6 +14,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
+[ -x /usr/sbin/ip ] || command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # network namespaces for the unreachable-host probe tests
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -42,5 +43,7 @@ go test -count=1 ./...
 
 echo "==> fuzz the parsers (short runs)"
 go test -run='^$' -fuzz=FuzzNginxErrorParser -fuzztime=15s ./logparse
+go test -run='^$' -fuzz=FuzzHAProxyParser -fuzztime=10s ./logparse
+go test -run='^$' -fuzz=FuzzAccessParser -fuzztime=10s ./logparse
 go test -run='^$' -fuzz=FuzzDecode -fuzztime=10s ./syslog
 go test -run='^$' -fuzz=FuzzTCPFraming -fuzztime=10s ./syslog
