@@ -1,7 +1,6 @@
 package deploy_test
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
