@@ -1,7 +1,6 @@
 package deploy_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
