@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -100,4 +101,35 @@ func BenchmarkAccessLogFile(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// A line that does not match its format is counted and logged with the
+// variable where matching failed and a sample, once per interval.
+func TestAccessLogFileMismatchWarningRateLimited(t *testing.T) {
+	var logs strings.Builder
+	p, err := logparse.CompileLogFormat(`$remote_addr "$request" $status $upstream_addr`, logparse.LogFormatEscapeDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMetrics(prometheus.NewRegistry())
+	f := newAccessLogFile("/x.log", p, "", m, NewGovernor(10, m.LabelValuesFolded), slog.New(slog.NewTextHandler(&logs, nil)))
+	now := time.Unix(1700000000, 0)
+	f.now = func() time.Time { return now }
+	for range 3 {
+		f.Line([]byte(`10.0.0.1 "GET / HTTP/1.1" status-is-missing`))
+	}
+	now = now.Add(mismatchLogEvery)
+	f.Line([]byte(`10.0.0.1 "GET / HTTP/1.1" status-is-missing`))
+	out := logs.String()
+	if n := strings.Count(out, "does not match its log_format"); n != 2 {
+		t.Errorf("%d warnings for 4 lines over two intervals, want 2:\n%s", n, out)
+	}
+	for _, want := range []string{"variable=$status", "sample=", "similar_lines_not_logged=2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("warning lacks %q:\n%s", want, out)
+		}
+	}
+	if got := testutil.ToFloat64(m.LogLines.WithLabelValues("/x.log", "unrecognized")); got != 4 {
+		t.Errorf("unrecognized = %v, want 4", got)
+	}
 }

@@ -1,0 +1,45 @@
+package collector
+
+import (
+	"errors"
+	"log/slog"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/syslog"
+)
+
+func TestSyslogSourceRoutesAndCounts(t *testing.T) {
+	m := NewMetrics(prometheus.NewRegistry())
+	sc := config.SyslogConfig{}
+	sc.SetDefaults()
+	const path = "syslog://127.0.0.1:5514"
+	s := newSyslogSource(path, sc, m, NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+
+	s.Message(&syslog.Message{Tag: []byte("haproxy"), Content: []byte(`127.0.0.1:36848 [21/Nov/2026:11:01:14.047] fe be/s1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /x HTTP/1.1"`)})
+	// nginx sends a FastCGI record with its newlines in one message.
+	s.Message(&syslog.Message{Tag: []byte("nginx"), Content: []byte("2026/11/21 11:01:30 [error] 7#7: *1 FastCGI sent in stderr: \"PHP message: boom\nStack trace:\n#0 {main}\" while reading response header from upstream, client: 10.0.0.1, server: blog, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://unix:/run/php.sock:\", host: \"blog\"")})
+	s.Message(&syslog.Message{Tag: []byte("sshd"), Content: []byte("Accepted publickey")})
+	s.Event(syslog.Event{Kind: syslog.Malformed, Err: errors.New("no PRI")})
+	s.Event(syslog.Event{Kind: syslog.Truncated})
+
+	for _, c := range []struct {
+		name string
+		c    prometheus.Collector
+		want float64
+	}{
+		{"haproxy refused", m.UpstreamErrors.WithLabelValues("haproxy", "connection_refused", "be/s1", "fe"), 1},
+		{"haproxy request", m.Requests.WithLabelValues("haproxy", "fe", "be/s1", "503"), 1},
+		{"nginx fastcgi, one record", m.UpstreamErrors.WithLabelValues("nginx", "fastcgi_stderr", "unix:/run/php.sock", "blog"), 1},
+		{"unrouted and malformed", m.LogLines.WithLabelValues(path, "unrecognized"), 2},
+		{"malformed", m.SyslogErrors.WithLabelValues(path, "malformed"), 1},
+		{"truncated", m.SyslogErrors.WithLabelValues(path, "truncated"), 1},
+	} {
+		if got := testutil.ToFloat64(c.c); got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
