@@ -71,9 +71,10 @@ func (f *accessLogFile) request(server, upstream, status []byte, generated bool)
 		s = &series{}
 		srv := admitInto(f.gov, s, "server", server)
 		up := admitInto(f.gov, s, "upstream", upstream)
-		s.counters = append(s.counters, f.m.Requests.WithLabelValues("nginx", srv, up, string(status)))
+		st := statusLabel(f.gov, s, status)
+		s.counters = append(s.counters, f.m.Requests.WithLabelValues("nginx", srv, up, st))
 		if generated && len(status) == 3 && status[0] == '5' {
-			s.counters = append(s.counters, f.m.GeneratedResponses.WithLabelValues("nginx", srv, up, string(status)))
+			s.counters = append(s.counters, f.m.GeneratedResponses.WithLabelValues("nginx", srv, up, st))
 		}
 		cacheSeries(f.requests, b, s)
 	}
@@ -88,7 +89,7 @@ func (f *accessLogFile) attempt(a *logparse.UpstreamAttempt) {
 	if !ok {
 		s = &series{}
 		up := admitInto(f.gov, s, "upstream", a.Upstream)
-		s.counters = append(s.counters, f.m.UpstreamAttempts.WithLabelValues("nginx", up, string(a.Status)))
+		s.counters = append(s.counters, f.m.UpstreamAttempts.WithLabelValues("nginx", up, statusLabel(f.gov, s, a.Status)))
 		s.observer = f.m.UpstreamResponse.WithLabelValues("nginx", up)
 		cacheSeries(f.attempts, b, s)
 	}
@@ -123,6 +124,19 @@ func admitInto(gov *Governor, s *series, label string, value []byte) string {
 	}
 	return v
 }
+
+// statusLabel bounds a status label: three digits, or "" when none was
+// sent; anything else (a format whose $status field holds other text) is
+// folded into __other__.
+func statusLabel(gov *Governor, s *series, status []byte) string {
+	if len(status) == 0 || (len(status) == 3 && isDigit(status[0]) && isDigit(status[1]) && isDigit(status[2])) {
+		return string(status)
+	}
+	s.folded = append(s.folded, gov.Folded("status"))
+	return OtherValue
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // cacheSeries stores s under key, dropping the cache when it is full.
 func cacheSeries(cache map[string]*series, key []byte, s *series) {

@@ -133,3 +133,17 @@ func TestAccessLogFileMismatchWarningRateLimited(t *testing.T) {
 		t.Errorf("unrecognized = %v, want 4", got)
 	}
 }
+
+func TestAccessLogFileBoundsStatusLabel(t *testing.T) {
+	f, m := newTestAccessFile(t, `$remote_addr "$request" $status $upstream_addr $upstream_status`)
+	f.Line([]byte(`10.0.0.1 "GET / HTTP/1.1" 2000000 10.0.0.9:80 x9`))
+	if got := testutil.ToFloat64(m.Requests.WithLabelValues("nginx", "fallback", "10.0.0.9:80", OtherValue)); got != 1 {
+		t.Errorf("requests with a non-status $status = %v, want 1 under %s", got, OtherValue)
+	}
+	if got := testutil.ToFloat64(m.UpstreamAttempts.WithLabelValues("nginx", "10.0.0.9:80", OtherValue)); got != 1 {
+		t.Errorf("attempts with a non-status = %v", got)
+	}
+	if got := testutil.ToFloat64(m.LabelValuesFolded.WithLabelValues("status")); got != 2 {
+		t.Errorf("folded status = %v, want 2", got)
+	}
+}

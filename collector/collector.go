@@ -1,10 +1,8 @@
 package collector
 
 import (
-	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,8 +20,20 @@ type Collector struct {
 	logger *slog.Logger
 
 	mu        sync.Mutex
-	sources   map[config.LogConfig]*tailer.Group
-	listeners map[string]*syslog.Listener // by config.SyslogConfig.Key()
+	sources   map[string]*runningLog      // by configured path
+	listeners map[string]*runningListener // by listen address
+}
+
+// runningLog is a followed log and the settings it was started with.
+type runningLog struct {
+	cfg config.LogConfig
+	g   *tailer.Group
+}
+
+// runningListener is a syslog listener and the settings it was started with.
+type runningListener struct {
+	cfg config.SyslogConfig
+	l   *syslog.Listener
 }
 
 // New registers the metrics with reg and returns a collector following no log yet.
@@ -33,97 +43,9 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 		m:         m,
 		gov:       NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
 		logger:    logger,
-		sources:   map[config.LogConfig]*tailer.Group{},
-		listeners: map[string]*syslog.Listener{},
+		sources:   map[string]*runningLog{},
+		listeners: map[string]*runningListener{},
 	}
-}
-
-// Apply makes the followed logs and syslog listeners match cfg: those that
-// stay are left running, new ones are started, removed ones stopped. On
-// error nothing changes.
-func (c *Collector) Apply(cfg *config.Config) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	want := map[config.LogConfig]bool{}
-	started := map[config.LogConfig]*tailer.Group{}
-	wantListen := map[string]bool{}
-	listening := map[string]*syslog.Listener{}
-	undo := func() {
-		for _, s := range started {
-			_ = s.Stop()
-		}
-		for _, l := range listening {
-			_ = l.Close()
-		}
-		c.m.ReloadSuccess.Set(0)
-	}
-	for _, lc := range cfg.Logs {
-		want[lc] = true
-		if _, running := c.sources[lc]; running {
-			continue
-		}
-		g, err := c.start(lc)
-		if err != nil {
-			undo()
-			return fmt.Errorf("following %s: %w", lc.Path, err)
-		}
-		started[lc] = g
-	}
-	for _, sc := range cfg.Syslog {
-		key := sc.Key()
-		wantListen[key] = true
-		if _, running := c.listeners[key]; running {
-			continue
-		}
-		if old := c.listenerOn(sc.Listen); old != "" && !wantListen[old] {
-			// Same address, other settings: free it before binding again.
-			_ = c.listeners[old].Close()
-			delete(c.listeners, old)
-		}
-		l, err := c.startSyslog(sc)
-		if err != nil {
-			undo()
-			return fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
-		}
-		listening[key] = l
-	}
-	for key, l := range c.listeners {
-		if !wantListen[key] {
-			if err := l.Close(); err != nil {
-				c.logger.Warn("Closing syslog listener", "listener", key, "err", err)
-			}
-			delete(c.listeners, key)
-		}
-	}
-	for key, l := range listening {
-		c.listeners[key] = l
-	}
-	for lc, g := range c.sources {
-		if !want[lc] {
-			if err := g.Stop(); err != nil {
-				c.logger.Warn("Stopping log follower", "path", lc.Path, "err", err)
-			}
-			delete(c.sources, lc)
-			c.logger.Info("Stopped following log", "path", lc.Path)
-		}
-	}
-	for lc, g := range started {
-		c.sources[lc] = g
-	}
-	c.gov.SetLimit(cfg.Limits.MaxValuesPerLabel)
-	c.m.ReloadSuccess.Set(1)
-	c.m.ReloadSuccessTime.SetToCurrentTime()
-	return nil
-}
-
-// listenerOn returns the key of the running listener on addr, if any.
-func (c *Collector) listenerOn(listen string) string {
-	for key := range c.listeners {
-		if strings.HasPrefix(key, listen+"|") {
-			return key
-		}
-	}
-	return ""
 }
 
 // ReloadFailed records a configuration that could not be loaded.
@@ -134,6 +56,11 @@ func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.follow(lc, newCounter)
+}
+
+// follow starts the tail group of a log whose line counters are ready.
+func (c *Collector) follow(lc config.LogConfig, newCounter func(string, *slog.Logger) lineCounter) (*tailer.Group, error) {
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
 	}
@@ -173,13 +100,13 @@ func (c *Collector) lineCounterFactory(lc config.LogConfig) (func(path string, l
 func (c *Collector) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for lc, g := range c.sources {
-		_ = g.Stop()
-		delete(c.sources, lc)
+	for path, r := range c.sources {
+		_ = r.g.Stop()
+		delete(c.sources, path)
 	}
-	for key, l := range c.listeners {
-		_ = l.Close()
-		delete(c.listeners, key)
+	for addr, r := range c.listeners {
+		_ = r.l.Close()
+		delete(c.listeners, addr)
 	}
 }
 

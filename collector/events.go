@@ -71,7 +71,11 @@ func (c *eventCounter) resolve(ev *logparse.Event) *series {
 	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
 		// A state change, and for nginx `temporarily disabled` a consequence
 		// of the failure counted just before it: not another error.
-		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), ev.Cause.String()))
+		cause := ev.Cause.String()
+		if ev.Cause == logparse.CauseNone { // an up event, or an admin action: no cause
+			cause = ""
+		}
+		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), cause))
 		if ev.NoLiveUpstreams {
 			server := c.admit(s, "server", ev.Server)
 			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, logparse.CauseNoLiveUpstreams.String(), upstream, server))

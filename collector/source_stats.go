@@ -20,7 +20,10 @@ type sourceStats struct {
 }
 
 func newSourceStats(path string, m *Metrics, gov *Governor) sourceStats {
-	pathLabel, _ := gov.Admit("path", path)
+	pathLabel, folded := gov.Admit("path", path)
+	if folded {
+		gov.Folded("path").Inc()
+	}
 	s := sourceStats{m: m, path: pathLabel, now: time.Now}
 	for _, r := range []logparse.Result{logparse.ResultUnrecognized, logparse.ResultIgnored, logparse.ResultClassified} {
 		s.lines[r] = m.LogLines.WithLabelValues(pathLabel, r.String())

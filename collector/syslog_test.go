@@ -14,8 +14,7 @@ import (
 
 func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 	m := NewMetrics(prometheus.NewRegistry())
-	sc := config.SyslogConfig{}
-	sc.SetDefaults()
+	sc := config.SyslogConfig{Routes: map[string]config.Format{"haproxy": config.FormatHAProxy, "nginx": config.FormatNginxError}}
 	const path = "syslog://127.0.0.1:5514"
 	s := newSyslogSource(path, sc, m, NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
 

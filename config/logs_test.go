@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,21 @@ func TestInvalidAccessAndSyslogConfigs(t *testing.T) {
 				t.Errorf("error:\n got  %s\n want %s", got, want)
 			}
 		})
+	}
+}
+
+func TestSyslogRoutesReplaceDefaults(t *testing.T) {
+	c, err := Parse([]byte("syslog:\n  - listen: udp://127.0.0.1:5514\n    routes: {myapp: haproxy}\n  - listen: udp://127.0.0.1:5515\n"), "routes.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Syslog[0].Routes; len(got) != 1 || got["myapp"] != FormatHAProxy {
+		t.Errorf("given routes = %v, want only myapp", got)
+	}
+	if got := c.Syslog[1].Routes; got["nginx"] != FormatNginxError || got["haproxy"] != FormatHAProxy {
+		t.Errorf("default routes = %v", got)
+	}
+	if _, err := Parse([]byte("syslog:\n  - listen: udp://127.0.0.1:5514\n    routes: {}\n"), "empty.yml"); err == nil || !strings.Contains(err.Error(), "empty.yml:3: syslog[0].routes: empty") {
+		t.Errorf("empty routes: %v", err)
 	}
 }

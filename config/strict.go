@@ -55,7 +55,9 @@ func decodeStrict(node *yaml.Node, out any, file, path string) error {
 		node = node.Alias
 	}
 	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
-		return nil
+		// An empty entry (`- ~`, `limits:`) has its defaults, and must
+		// still be valid with them.
+		return validateStruct(out, file, path, node.Line, nil)
 	}
 	if node.Kind != yaml.MappingNode {
 		return &FieldError{File: file, Line: node.Line, Field: path, Err: fmt.Errorf("expected a mapping, got %s", kindName(node))}
@@ -77,16 +79,25 @@ func decodeStrict(node *yaml.Node, out any, file, path string) error {
 			return err
 		}
 	}
-	if val, ok := out.(validator); ok {
-		if field, err := val.validate(); err != nil {
-			line, ok := seen[field]
-			if !ok {
-				line = node.Line
-			}
-			return &FieldError{File: file, Line: line, Field: joinPath(path, field), Err: err}
-		}
+	return validateStruct(out, file, path, node.Line, seen)
+}
+
+// validateStruct runs a struct's own checks, locating an error at the line of
+// the field it names (seen: field → line), else at the struct's line.
+func validateStruct(out any, file, path string, structLine int, seen map[string]int) error {
+	val, ok := out.(validator)
+	if !ok {
+		return nil
 	}
-	return nil
+	field, err := val.validate()
+	if err == nil {
+		return nil
+	}
+	line, ok := seen[field]
+	if !ok {
+		line = structLine
+	}
+	return &FieldError{File: file, Line: line, Field: joinPath(path, field), Err: err}
 }
 
 func decodeValue(node *yaml.Node, fv reflect.Value, file, path string) error {

@@ -21,13 +21,16 @@ type SyslogConfig struct {
 	MaxMessageBytes int `yaml:"max_message_bytes"`
 }
 
-// SetDefaults fills the default routes.
-func (s *SyslogConfig) SetDefaults() {
-	s.Routes = map[string]Format{}
+// SetDefaults fills the defaults; routes given in the file replace the
+// default routes (validate fills them when none are given).
+func (s *SyslogConfig) SetDefaults() { s.MaxMessageBytes = 64 << 10 }
+
+func defaultRoutes() map[string]Format {
+	routes := map[string]Format{}
 	for tag, f := range syslog.DefaultRoutes() {
-		s.Routes[tag] = Format(f)
+		routes[tag] = Format(f)
 	}
-	s.MaxMessageBytes = 64 << 10
+	return routes
 }
 
 func (s *SyslogConfig) validate() (string, error) {
@@ -36,6 +39,9 @@ func (s *SyslogConfig) validate() (string, error) {
 	}
 	if _, _, err := syslog.ParseListenURL(s.Listen); err != nil {
 		return "listen", err
+	}
+	if s.Routes == nil {
+		s.Routes = defaultRoutes()
 	}
 	if len(s.Routes) == 0 {
 		return "routes", fmt.Errorf("empty: nothing would be read")

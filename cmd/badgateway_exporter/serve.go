@@ -50,6 +50,7 @@ type exporter struct {
 	logger    *slog.Logger
 	collector *collector.Collector
 	probes    *discover.Manager
+	running   *config.Config // the configuration in force
 	reloadMu  sync.Mutex
 	ready     chan struct{}
 }
@@ -71,7 +72,13 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 	if !opts.disableExporterMetrics {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{})}
+	// Catch SIGHUP before the (possibly long) start: its default action
+	// would end the process; one arriving now is handled once serving.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{}), running: cfg}
 	e.collector = collector.New(reg, logger)
 	defer e.collector.Close()
 	if err := e.collector.Apply(cfg); err != nil {
@@ -90,9 +97,6 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
 		for {
 			select {
@@ -128,15 +132,18 @@ func (e *exporter) reload() error {
 	cfg, err := e.opts.loadConfig()
 	if err == nil {
 		err = e.collector.Apply(cfg)
-	}
-	if err == nil {
-		err = e.probes.Apply(cfg.Probes)
+		if err == nil {
+			if err = e.probes.Apply(cfg.Probes); err != nil {
+				_ = e.collector.Apply(e.running) // back to the running logs too
+			}
+		}
 	}
 	if err != nil {
 		e.collector.ReloadFailed()
 		e.logger.Error("Reloading configuration failed; keeping the running one", "file", e.opts.configFile, "err", err)
 		return err
 	}
+	e.running = cfg
 	e.logger.Info("Reloaded configuration", "file", configName(e.opts.configFile), "logs", len(cfg.Logs))
 	return nil
 }

@@ -1,0 +1,110 @@
+package collector
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
+)
+
+func parse(t *testing.T, yml string) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(yml), "test.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// waitCount polls a counter until it reaches want (bounded) and returns it.
+func waitCount(t *testing.T, c prometheus.Collector, want float64) float64 {
+	t.Helper()
+	var got float64
+	for range 400 {
+		if got = testutil.ToFloat64(c); got >= want {
+			return got
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("counter = %v, want %v", got, want)
+	return got
+}
+
+// A reload that changes a log's settings restarts its tail where the file
+// ends: no line is read twice, also with from_beginning.
+func TestApplyChangedLogNotReadTwice(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "access.log")
+	line := `10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80` + "\n"
+	if err := os.WriteFile(log, []byte(strings.Repeat(line, 5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	cfg := "logs:\n  - path: %s\n    format: nginx_access\n    from_beginning: true\n    log_format: '$remote_addr \"$request\" $status $upstream_addr'\n    server: %s\n"
+	if err := c.Apply(parse(t, fmt.Sprintf(cfg, log, "a"))); err != nil {
+		t.Fatal(err)
+	}
+	lines := c.m.LogLines.WithLabelValues(log, "classified")
+	waitCount(t, lines, 5)
+	if err := c.Apply(parse(t, fmt.Sprintf(cfg, log, "b"))); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(line)
+	f.Close()
+	waitCount(t, lines, 6)
+	time.Sleep(300 * time.Millisecond) // a second read of the file would show by now
+	if got := testutil.ToFloat64(lines); got != 6 {
+		t.Errorf("lines after the reload = %v, want 6 (the 5 old ones read once)", got)
+	}
+	if got := testutil.ToFloat64(c.m.Requests.WithLabelValues("nginx", "b", "10.0.0.9:80", "200")); got != 1 {
+		t.Errorf("requests under the new server label = %v, want 1", got)
+	}
+}
+
+// A reload that fails keeps every running listener bound.
+func TestApplyFailedReloadKeepsListeners(t *testing.T) {
+	port := loopback.FreeUDPPort(t)
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(parse(t, fmt.Sprintf("syslog:\n  - listen: udp://127.0.0.1:%d\n", port))); err != nil {
+		t.Fatal(err)
+	}
+	// Change the first listener's settings and add one on a busy port.
+	bad := fmt.Sprintf("syslog:\n  - listen: udp://127.0.0.1:%d\n    max_message_bytes: 1000\n  - listen: udp://%s\n", port, busy.LocalAddr())
+	if err := c.Apply(parse(t, bad)); err == nil {
+		t.Fatal("no error for a busy port")
+	}
+	conn, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	path := fmt.Sprintf("syslog://127.0.0.1:%d", port)
+	for range 20 { // UDP: resend until one arrives (bounded)
+		fmt.Fprint(conn, "<134>Nov 21 11:01:17 haproxy[1]: 127.0.0.1:1 [21/Nov/2026:11:01:14.047] fe be/s1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 \"GET /x HTTP/1.1\"")
+		if testutil.ToFloat64(c.m.LogLines.WithLabelValues(path, "classified")) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	waitCount(t, c.m.LogLines.WithLabelValues(path, "classified"), 1)
+	if v := testutil.ToFloat64(c.m.ReloadSuccess); v != 0 {
+		t.Errorf("config_last_reload_successful = %v after a failed reload", v)
+	}
+}
