@@ -139,3 +139,35 @@ func TestClassifyAutoMixesProxies(t *testing.T) {
 		t.Errorf("table:\n%s", table)
 	}
 }
+
+// With --proxy=auto an HAProxy line inside an open FastCGI record keeps its
+// own result, and the record goes to its first line.
+func TestClassifyAutoHAProxyInsideFastCGIRecord(t *testing.T) {
+	in := "2026/11/20 03:19:20 [error] 31#31: *1408 FastCGI sent in stderr: \"PHP message: boom\n" +
+		`Nov 21 11:01:17 lb haproxy[31760]: 127.0.0.1:36848 [21/Nov/2026:11:01:14.047] fe be/s1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /x HTTP/1.1"` + "\n" +
+		`#0 {main}" while reading response header from upstream, client: 192.0.2.16, server: blog, request: "GET / HTTP/1.1", upstream: "fastcgi://unix:/run/php.sock:", host: "blog"` + "\n"
+	out, stderr, code := classifyRun(t, in, "--output=jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []lineResult
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r lineResult
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if len(got) != 3 || got[0].Line != 1 || got[1].Line != 2 || got[2].Line != 3 {
+		t.Fatalf("lines out of order: %+v", got)
+	}
+	if got[0].Cause != "fastcgi_stderr" || got[0].Upstream != "unix:/run/php.sock" {
+		t.Errorf("line 1 = %+v, want the FastCGI record", got[0])
+	}
+	if got[1].Proxy != "haproxy" || got[1].Cause != "connection_refused" || got[1].Upstream != "be/s1" {
+		t.Errorf("line 2 = %+v, want the HAProxy request", got[1])
+	}
+	if got[2].PartOf != 1 {
+		t.Errorf("line 3 = %+v, want part_of 1", got[2])
+	}
+}
