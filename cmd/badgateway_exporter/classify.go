@@ -100,9 +100,14 @@ func classifyFile(name, proxy string, stdin io.Reader, sink resultSink) error {
 // readLine returns the next line without its newline, cut at maxClassifyLine.
 func readLine(br *bufio.Reader) ([]byte, error) {
 	var buf []byte
+	cut := false
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if len(buf)+len(chunk) <= maxClassifyLine {
+		if !cut { // keep the first maxClassifyLine bytes, skip the rest of the line
+			room := maxClassifyLine - len(buf)
+			if len(chunk) > room {
+				chunk, cut = chunk[:room], true
+			}
 			buf = append(buf, chunk...)
 		}
 		if err == bufio.ErrBufferFull {
