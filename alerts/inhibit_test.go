@@ -1,6 +1,7 @@
 package alerts_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -49,29 +50,36 @@ func TestAlertmanagerInhibition(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Alertmanager computes the state of each alert when it is listed;
-	// give it a few tries to have them all.
-	var got []promtest.GettableAlert
-	for try := 0; try < 50 && len(got) < len(cases); try++ {
-		var err error
-		if got, err = am.Alerts(); err != nil {
+	// Alertmanager computes inhibition asynchronously: poll (bounded) until
+	// every alert has the expected state, then report what still differs.
+	var mismatches []string
+	for try := 0; try < 100; try++ {
+		got, err := am.Alerts()
+		if err != nil {
 			t.Fatal(err)
+		}
+		mismatches = mismatches[:0]
+		for _, c := range cases {
+			var state string
+			for _, g := range got {
+				if matchLabels(g.Labels, c.alert.Labels) && len(g.Labels) == len(c.alert.Labels) {
+					state = g.Status.State
+				}
+			}
+			want := "active"
+			if c.suppressed {
+				want = "suppressed"
+			}
+			if state != want {
+				mismatches = append(mismatches, fmt.Sprintf("%v: state %q, want %q", c.alert.Labels, state, want))
+			}
+		}
+		if len(mismatches) == 0 {
+			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	for _, c := range cases {
-		var state string
-		for _, g := range got {
-			if matchLabels(g.Labels, c.alert.Labels) && len(g.Labels) == len(c.alert.Labels) {
-				state = g.Status.State
-			}
-		}
-		want := "active"
-		if c.suppressed {
-			want = "suppressed"
-		}
-		if state != want {
-			t.Errorf("%v: state %q, want %q", c.alert.Labels, state, want)
-		}
+	for _, m := range mismatches {
+		t.Error(m)
 	}
 }
