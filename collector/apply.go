@@ -11,7 +11,8 @@ import (
 // resetting any counter. A log or listener whose settings are unchanged
 // keeps running; new ones are started first, so that a failure leaves the
 // running configuration as it was. A log whose settings changed is
-// restarted at the end of its files (its lines are never read twice); a
+// restarted at the end of its files (its lines are never read twice), and
+// so is an access log whose log_format_from format changed in nginx.conf; a
 // listener whose settings changed is re-bound, and re-bound with its old
 // settings if that fails.
 func (c *Collector) Apply(cfg *config.Config) error {
@@ -49,24 +50,26 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (commit, abort func(), 
 	for _, lc := range logs {
 		want[lc.Path] = true
 		r := c.sources[lc.Path]
-		switch {
-		case r != nil && r.cfg == lc:
-			continue
-		case r != nil: // new settings: checked now, applied once nothing can fail
-			newCounter, err := c.lineCounterFactory(lc)
+		if r != nil { // running: its new settings, or its log_format in nginx.conf, may differ
+			if r.cfg == lc && lc.LogFormatFrom == (config.LogFormatFrom{}) {
+				continue
+			}
+			newCounter, format, err := c.lineCounterFactory(lc)
 			if err != nil {
 				stopAll(started)
 				return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
 			}
-			changed = append(changed, logChange{lc, newCounter})
+			if r.cfg != lc || r.format != format { // applied once nothing can fail
+				changed = append(changed, logChange{lc, format, newCounter})
+			}
 			continue
 		}
-		g, err := c.start(lc)
+		r, err := c.start(lc)
 		if err != nil {
 			stopAll(started)
 			return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
 		}
-		started[lc.Path] = &runningLog{cfg: lc, g: g}
+		started[lc.Path] = r
 	}
 	abort = func() { stopAll(started) }
 	commit = func() { c.commitLogs(want, started, changed) }
@@ -76,6 +79,7 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (commit, abort func(), 
 // logChange is a followed log whose settings changed, with its new line counters.
 type logChange struct {
 	lc         config.LogConfig
+	format     string
 	newCounter func(string, *slog.Logger) lineCounter
 }
 
@@ -91,7 +95,7 @@ func (c *Collector) commitLogs(want map[string]bool, started map[string]*running
 			delete(c.sources, ch.lc.Path)
 			continue
 		}
-		c.sources[ch.lc.Path] = &runningLog{cfg: ch.lc, g: g}
+		c.sources[ch.lc.Path] = &runningLog{cfg: ch.lc, format: ch.format, g: g}
 	}
 	for path, r := range c.sources {
 		if !want[path] {

@@ -108,3 +108,37 @@ func TestApplyFailedReloadKeepsListeners(t *testing.T) {
 		t.Errorf("config_last_reload_successful = %v after a failed reload", v)
 	}
 }
+
+// A reload re-reads log_format_from: after nginx.conf changes the format,
+// lines in the new format are parsed with it.
+func TestApplyRereadsLogFormatFrom(t *testing.T) {
+	dir := t.TempDir()
+	conf, log := filepath.Join(dir, "nginx.conf"), filepath.Join(dir, "access.log")
+	writeConf := func(format string) {
+		t.Helper()
+		if err := os.WriteFile(conf, []byte("events {}\nhttp {\n  log_format up '"+format+"';\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeConf(`$remote_addr $status $upstream_addr`)
+	if err := os.WriteFile(log, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	cfg := parse(t, fmt.Sprintf("logs:\n  - path: %s\n    format: nginx_access\n    log_format_from: {config: %s, name: up}\n    server: s\n", log, conf))
+	if err := c.Apply(cfg); err != nil {
+		t.Fatal(err)
+	}
+	writeConf(`$remote_addr "$request" $status $upstream_addr`)
+	if err := c.Apply(cfg); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80` + "\n")
+	f.Close()
+	waitCount(t, c.m.Requests.WithLabelValues("nginx", "s", "10.0.0.9:80", "200"), 1)
+	if got := testutil.ToFloat64(c.m.LogLines.WithLabelValues(log, "unrecognized")); got != 0 {
+		t.Errorf("unrecognized = %v: the old format was still in use", got)
+	}
+}

@@ -26,8 +26,9 @@ type Collector struct {
 
 // runningLog is a followed log and the settings it was started with.
 type runningLog struct {
-	cfg config.LogConfig
-	g   *tailer.Group
+	cfg    config.LogConfig
+	format string // the compiled access-log format (log_format_from can change under an unchanged cfg)
+	g      *tailer.Group
 }
 
 // runningListener is a syslog listener and the settings it was started with.
@@ -51,12 +52,16 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 // ReloadFailed records a configuration that could not be loaded.
 func (c *Collector) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
 
-func (c *Collector) start(lc config.LogConfig) (*tailer.Group, error) {
-	newCounter, err := c.lineCounterFactory(lc)
+func (c *Collector) start(lc config.LogConfig) (*runningLog, error) {
+	newCounter, format, err := c.lineCounterFactory(lc)
 	if err != nil {
 		return nil, err
 	}
-	return c.follow(lc, newCounter)
+	g, err := c.follow(lc, newCounter)
+	if err != nil {
+		return nil, err
+	}
+	return &runningLog{cfg: lc, format: format, g: g}, nil
 }
 
 // follow starts the tail group of a log whose line counters are ready.
@@ -78,21 +83,22 @@ func (c *Collector) follow(lc config.LogConfig, newCounter func(string, *slog.Lo
 	return g, nil
 }
 
-// lineCounterFactory returns what counts the lines of each file of a log.
-func (c *Collector) lineCounterFactory(lc config.LogConfig) (func(path string, logger *slog.Logger) lineCounter, error) {
+// lineCounterFactory returns what counts the lines of each file of a log,
+// and for an access log the format it compiled (escaping and string).
+func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
 	case config.FormatNginxAccess:
 		parser, err := lc.AccessParser()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
-		}, nil
+		}, parser.Escape().String() + " " + parser.Format(), nil
 	case config.FormatHAProxy:
-		return func(path string, _ *slog.Logger) lineCounter { return newHAProxyLogFile(path, c.m, c.gov) }, nil
+		return func(path string, _ *slog.Logger) lineCounter { return newHAProxyLogFile(path, c.m, c.gov) }, "", nil
 	default:
-		return func(path string, _ *slog.Logger) lineCounter { return newErrorLogFile(path, c.m, c.gov) }, nil
+		return func(path string, _ *slog.Logger) lineCounter { return newErrorLogFile(path, c.m, c.gov) }, "", nil
 	}
 }
 
