@@ -56,7 +56,7 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (commit, abort func(), 
 			}
 			newCounter, format, err := c.lineCounterFactory(lc)
 			if err != nil {
-				stopAll(started)
+				c.stopAll(started)
 				return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
 			}
 			if r.cfg != lc || r.format != format { // applied once nothing can fail
@@ -66,12 +66,12 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (commit, abort func(), 
 		}
 		r, err := c.start(lc)
 		if err != nil {
-			stopAll(started)
+			c.stopAll(started)
 			return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
 		}
 		started[lc.Path] = r
 	}
-	abort = func() { stopAll(started) }
+	abort = func() { c.stopAll(started) }
 	commit = func() { c.commitLogs(want, started, changed) }
 	return commit, abort, nil
 }
@@ -85,8 +85,7 @@ type logChange struct {
 
 func (c *Collector) commitLogs(want map[string]bool, started map[string]*runningLog, changed []logChange) {
 	for _, ch := range changed {
-		old := c.sources[ch.lc.Path]
-		_ = old.g.Stop()
+		_ = c.stopLog(ch.lc.Path, c.sources[ch.lc.Path])
 		resumed := ch.lc
 		resumed.FromBeginning = false // what the old tail read stays read
 		g, err := c.follow(resumed, ch.newCounter)
@@ -99,7 +98,7 @@ func (c *Collector) commitLogs(want map[string]bool, started map[string]*running
 	}
 	for path, r := range c.sources {
 		if !want[path] {
-			if err := r.g.Stop(); err != nil {
+			if err := c.stopLog(path, r); err != nil {
 				c.logger.Warn("Stopping log follower", "path", path, "err", err)
 			}
 			delete(c.sources, path)
@@ -111,9 +110,9 @@ func (c *Collector) commitLogs(want map[string]bool, started map[string]*running
 	}
 }
 
-func stopAll(started map[string]*runningLog) {
-	for _, r := range started {
-		_ = r.g.Stop()
+func (c *Collector) stopAll(started map[string]*runningLog) {
+	for path, r := range started {
+		_ = c.stopLog(path, r)
 	}
 }
 

@@ -142,3 +142,33 @@ func TestApplyRereadsLogFormatFrom(t *testing.T) {
 		t.Errorf("unrecognized = %v: the old format was still in use", got)
 	}
 }
+
+// Two entries whose globs match the same file: the first counts it, once.
+func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "error.log")
+	refused := `2026/11/20 03:14:22 [error] 31#31: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: s, request: "GET / HTTP/1.1", upstream: "http://10.9.9.9:80/", host: "s"` + "\n"
+	if err := os.WriteFile(log, []byte(refused+refused), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	cfg := parse(t, fmt.Sprintf("logs:\n  - path: %s/*.log\n    from_beginning: true\n  - path: %s\n    from_beginning: true\n", dir, log))
+	if err := c.Apply(cfg); err != nil {
+		t.Fatal(err)
+	}
+	errs := c.m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.9.9.9:80", "s")
+	waitCount(t, errs, 2)
+	time.Sleep(300 * time.Millisecond) // a second reader would have counted by now
+	if got := testutil.ToFloat64(errs); got != 2 {
+		t.Errorf("errors = %v, want 2 (the file counted once)", got)
+	}
+	// Without the glob entry, the other one takes the file over.
+	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\n", log))); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(refused)
+	f.Close()
+	waitCount(t, errs, 3)
+}

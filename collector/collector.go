@@ -19,6 +19,7 @@ type Collector struct {
 	gov    *Governor
 	logger *slog.Logger
 
+	claims    fileClaims // files already counted, by which log
 	mu        sync.Mutex
 	sources   map[string]*runningLog      // by configured path
 	listeners map[string]*runningListener // by listen address
@@ -72,15 +73,19 @@ func (c *Collector) follow(lc config.LogConfig, newCounter func(string, *slog.Lo
 	g, err := tailer.FollowGroup(tailer.GroupOptions{
 		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: c.logger},
 		Globs:   []string{lc.Path},
-	}, func(path string) tailer.Handler {
-		logger := c.logger.With("path", path)
-		return &fileHandler{lines: newCounter(path, logger), logger: logger}
-	})
+	}, func(path string) tailer.Handler { return c.handlerFor(path, lc.Path, newCounter) })
 	if err != nil {
 		return nil, err
 	}
 	c.logger.Info("Following log", "path", lc.Path, "format", lc.Format, "from_beginning", lc.FromBeginning)
 	return g, nil
+}
+
+// stopLog stops a log's tails and frees its files for other entries.
+func (c *Collector) stopLog(path string, r *runningLog) error {
+	err := r.g.Stop()
+	c.claims.release(path)
+	return err
 }
 
 // lineCounterFactory returns what counts the lines of each file of a log,
@@ -107,7 +112,7 @@ func (c *Collector) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for path, r := range c.sources {
-		_ = r.g.Stop()
+		c.stopLog(path, r)
 		delete(c.sources, path)
 	}
 	for addr, r := range c.listeners {

@@ -1,0 +1,86 @@
+package collector
+
+import (
+	"log/slog"
+	"sync"
+
+	"github.com/badgateway/badgateway_exporter/tailer"
+)
+
+// fileClaims makes sure a file that the globs of two `logs` entries match is
+// counted by one of them only: the first to find it (entries start in
+// config order). Handlers are made from the tail goroutines, hence the lock.
+type fileClaims struct {
+	mu     sync.Mutex
+	owners map[string]string // file → the configured path (glob) that reads it
+}
+
+// claim reports whether owner may read file, recording it if so.
+func (fc *fileClaims) claim(file, owner string) (bool, string) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.owners == nil {
+		fc.owners = map[string]string{}
+	}
+	if o, ok := fc.owners[file]; ok && o != owner {
+		return false, o
+	}
+	fc.owners[file] = owner
+	return true, owner
+}
+
+// release forgets the files of owner (its tail group was stopped).
+func (fc *fileClaims) release(owner string) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	for f, o := range fc.owners {
+		if o == owner {
+			delete(fc.owners, f)
+		}
+	}
+}
+
+// handlerFor returns the handler of file for the log configured as owner.
+// While another entry counts the file, it reads and drops its lines; it
+// takes the file over, at the next line, once that entry is gone.
+func (c *Collector) handlerFor(file, owner string, newCounter func(string, *slog.Logger) lineCounter) tailer.Handler {
+	h := &claimingHandler{c: c, file: file, owner: owner, newCounter: newCounter}
+	h.tryClaim()
+	return h
+}
+
+// claimingHandler counts a file once its log holds the claim on it.
+type claimingHandler struct {
+	c          *Collector
+	file       string
+	owner      string
+	newCounter func(string, *slog.Logger) lineCounter
+	counting   *fileHandler // nil while another entry counts the file
+	warned     bool
+}
+
+func (h *claimingHandler) tryClaim() bool {
+	ok, other := h.c.claims.claim(h.file, h.owner)
+	if !ok {
+		if !h.warned {
+			h.c.logger.Warn("File matched by two logs entries; only the first counts it", "path", h.file, "counted_by", other, "also_matched_by", h.owner)
+			h.warned = true
+		}
+		return false
+	}
+	logger := h.c.logger.With("path", h.file)
+	h.counting = &fileHandler{lines: h.newCounter(h.file, logger), logger: logger}
+	return true
+}
+
+func (h *claimingHandler) Line(line []byte) {
+	if h.counting != nil || h.tryClaim() {
+		h.counting.Line(line)
+	}
+}
+
+func (h *claimingHandler) Event(ev tailer.Event) {
+	if h.counting != nil {
+		h.counting.Event(ev)
+	}
+}
