@@ -138,12 +138,14 @@ func statusLabel(gov *Governor, s *series, status []byte) string {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// cacheSeries stores s under key, dropping the cache when it is full.
+// cacheSeries stores s under key unless the cache is full: then the series
+// already cached (the busy ones, found first) stay, and the rare or
+// one-off values past the limit (say random Host headers, folded into
+// __other__) are resolved on every line instead of evicting them.
 func cacheSeries(cache map[string]*series, key []byte, s *series) {
-	if len(cache) >= seriesCacheMax {
-		clear(cache)
+	if len(cache) < seriesCacheMax {
+		cache[string(key)] = s
 	}
-	cache[string(key)] = s
 }
 
 // inc bumps the counters of a series and its folded-label counters.

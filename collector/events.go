@@ -8,8 +8,8 @@ import (
 	"github.com/badgateway/badgateway_exporter/logparse"
 )
 
-// seriesCacheMax bounds a source's cache of resolved series; past it the
-// cache is dropped and refilled (the governor bounds the series themselves).
+// seriesCacheMax bounds a source's cache of resolved series (the governor
+// bounds the series themselves); see cacheSeries.
 const seriesCacheMax = 8192
 
 // eventCounter turns logparse events into metric increments. It caches the
