@@ -49,17 +49,7 @@ func benchHAProxyMix() [][]byte {
 
 func benchmarkHAProxy(b *testing.B, lines [][]byte) {
 	var p HAProxyParser
-	var size int64
-	for _, l := range lines {
-		size += int64(len(l)) + 1
-	}
-	b.SetBytes(size / int64(len(lines)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p.Parse(lines[i%len(lines)], discardEvent)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	benchmarkParser(b, p.Parse, lines)
 }
 
 // BenchmarkHAProxyParser parses default httplog lines, as written by

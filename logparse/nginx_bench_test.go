@@ -71,8 +71,9 @@ func benchMix() [][]byte {
 
 func discardEvent(*Event) {}
 
-func benchmarkLines(b *testing.B, lines [][]byte) {
-	var p NginxErrorParser
+// benchmarkParser runs parse (a line parser's Parse method) over lines in a
+// loop, reporting bytes, allocations and lines/s.
+func benchmarkParser(b *testing.B, parse func([]byte, EmitFunc) Result, lines [][]byte) {
 	var size int64
 	for _, l := range lines {
 		size += int64(len(l)) + 1
@@ -81,9 +82,15 @@ func benchmarkLines(b *testing.B, lines [][]byte) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		p.Parse(lines[i%len(lines)], discardEvent)
+		parse(lines[i%len(lines)], discardEvent)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// benchmarkLines benchmarks the nginx error-log parser.
+func benchmarkLines(b *testing.B, lines [][]byte) {
+	var p NginxErrorParser
+	benchmarkParser(b, p.Parse, lines)
 }
 
 // BenchmarkNginxErrorParser parses a realistic mix of error-log lines.
