@@ -30,7 +30,7 @@ func Follow(opts Options, h Handler) (*Tail, error) {
 // newTailGroup is the core of a Tail: a group of one fixed path.
 func newTailGroup(opts Options, h Handler, e env) *group {
 	g := newGroup(opts, nil, nil, e)
-	g.add(newFollower(filepath.Clean(opts.Path), opts, h, e, opts.FromBeginning))
+	g.add(newFollower(g, filepath.Clean(opts.Path), h, opts.FromBeginning))
 	return g
 }
 
