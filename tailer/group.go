@@ -2,7 +2,6 @@ package tailer
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -222,5 +221,3 @@ func hasMeta(p string) bool {
 	}
 	return false
 }
-
-var _ = os.SameFile
