@@ -22,6 +22,9 @@ type Config struct {
 	Syslog []SyslogConfig `yaml:"syslog"`
 	Limits Limits         `yaml:"limits"`
 	Probes ProbesConfig   `yaml:"probes"`
+	// Positions records how far each log was read, to continue there
+	// after a restart.
+	Positions PositionsConfig `yaml:"positions"`
 }
 
 // Limits bound what the exporter keeps.
@@ -58,13 +61,16 @@ func (c *Config) validate() (string, error) {
 }
 
 // SetDefaults sets what an empty file means.
-func (c *Config) SetDefaults() { c.Limits.SetDefaults() }
+func (c *Config) SetDefaults() {
+	c.Limits.SetDefaults()
+	c.Positions.SetDefaults()
+}
 
 // Default is the configuration used without --config.file: the Debian/Ubuntu
 // nginx error log, waited for if it does not exist yet.
 func Default() *Config {
 	c := &Config{Logs: []LogConfig{{Path: DefaultErrorLog, Format: FormatNginxError}}}
-	c.Limits.SetDefaults()
+	c.SetDefaults()
 	return c
 }
 

@@ -40,16 +40,18 @@ func TestDefaultsWhenOmitted(t *testing.T) {
 
 func TestInvalidConfigs(t *testing.T) {
 	for file, want := range map[string]string{
-		"invalid-unknown-field.yml": "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning, log_format, log_format_escape, log_format_name, log_format_from, server)",
-		"invalid-format.yml":        `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error nginx_access haproxy])`,
-		"invalid-missing-path.yml":  "testdata/invalid-missing-path.yml:2: logs[0].path: missing: give a file path or a glob",
-		"invalid-bad-glob.yml":      `testdata/invalid-bad-glob.yml:2: logs[0].path: bad glob "/var/log/nginx/[error.log": syntax error in pattern`,
-		"invalid-limit.yml":         "testdata/invalid-limit.yml:4: limits.max_values_per_label: must be at least 1, got 0",
-		"invalid-type.yml":          "testdata/invalid-type.yml:3: logs[0].from_beginning: cannot unmarshal !!str `sometimes` into bool",
-		"invalid-duplicate.yml":     `testdata/invalid-duplicate.yml:2: logs: logs[0] and logs[1] both follow "/var/log/nginx/error.log"`,
-		"invalid-logs-not-list.yml": `testdata/invalid-logs-not-list.yml:1: logs: expected a list, got "/var/log/nginx/error.log"`,
-		"invalid-top-level.yml":     "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, syslog, limits, probes)",
-		"invalid-yaml.yml":          "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
+		"invalid-unknown-field.yml":  "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning, log_format, log_format_escape, log_format_name, log_format_from, server)",
+		"invalid-format.yml":         `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error nginx_access haproxy])`,
+		"invalid-missing-path.yml":   "testdata/invalid-missing-path.yml:2: logs[0].path: missing: give a file path or a glob",
+		"invalid-bad-glob.yml":       `testdata/invalid-bad-glob.yml:2: logs[0].path: bad glob "/var/log/nginx/[error.log": syntax error in pattern`,
+		"invalid-limit.yml":          "testdata/invalid-limit.yml:4: limits.max_values_per_label: must be at least 1, got 0",
+		"invalid-type.yml":           "testdata/invalid-type.yml:3: logs[0].from_beginning: cannot unmarshal !!str `sometimes` into bool",
+		"invalid-duplicate.yml":      `testdata/invalid-duplicate.yml:2: logs: logs[0] and logs[1] both follow "/var/log/nginx/error.log"`,
+		"invalid-logs-not-list.yml":  `testdata/invalid-logs-not-list.yml:1: logs: expected a list, got "/var/log/nginx/error.log"`,
+		"invalid-top-level.yml":      "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, syslog, limits, probes, positions)",
+		"invalid-yaml.yml":           "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
+		"invalid-positions-sync.yml": "testdata/invalid-positions-sync.yml:5: positions.sync_period: must be at least 100ms, got 10ms",
+		"invalid-positions-file.yml": "testdata/invalid-positions-file.yml:4: positions.file: missing: give a path, or disabled: true",
 	} {
 		t.Run(file, func(t *testing.T) {
 			_, err := Load(filepath.Join("testdata", file))
@@ -66,6 +68,21 @@ func TestInvalidConfigs(t *testing.T) {
 func TestLoadMissingFile(t *testing.T) {
 	if _, err := Load("testdata/does-not-exist.yml"); err == nil {
 		t.Fatal("no error for a missing file")
+	}
+}
+
+func TestPositionsDefaults(t *testing.T) {
+	t.Setenv("STATE_DIRECTORY", "/var/lib/from-systemd:/var/lib/second")
+	c, err := Parse([]byte("logs: [{path: /var/log/nginx/error.log}]\n"), "p.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Positions.File != "/var/lib/from-systemd/positions.json" || c.Positions.SyncPeriod != DefaultPositionsSyncPeriod || c.Positions.Disabled {
+		t.Errorf("positions defaults with STATE_DIRECTORY: %+v", c.Positions)
+	}
+	t.Setenv("STATE_DIRECTORY", "")
+	if f := DefaultPositionsFile(); f != DefaultPositionsDir+"/positions.json" {
+		t.Errorf("default positions file %s", f)
 	}
 }
 
