@@ -59,11 +59,8 @@ func TestApplyChangedLogNotReadTwice(t *testing.T) {
 	if err := c.Apply(parse(t, fmt.Sprintf(cfg, log, "b"))); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(line)
-	f.Close()
-	waitCount(t, lines, 6)
-	time.Sleep(300 * time.Millisecond) // a second read of the file would show by now
+	appendTo(t, log, line)
+	waitAllRead(t, c, log)
 	if got := testutil.ToFloat64(lines); got != 6 {
 		t.Errorf("lines after the reload = %v, want 6 (the 5 old ones read once)", got)
 	}
@@ -134,9 +131,7 @@ func TestApplyRereadsLogFormatFrom(t *testing.T) {
 	if err := c.Apply(cfg); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80` + "\n")
-	f.Close()
+	appendTo(t, log, `10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80`+"\n")
 	waitCount(t, c.m.Requests.WithLabelValues("nginx", "s", "10.0.0.9:80", "200"), 1)
 	if got := testutil.ToFloat64(c.m.LogLines.WithLabelValues(log, "unrecognized")); got != 0 {
 		t.Errorf("unrecognized = %v: the old format was still in use", got)
@@ -158,8 +153,7 @@ func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	errs := c.m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.9.9.9:80", "s")
-	waitCount(t, errs, 2)
-	time.Sleep(300 * time.Millisecond) // a second reader would have counted by now
+	waitAllRead(t, c, log)
 	if got := testutil.ToFloat64(errs); got != 2 {
 		t.Errorf("errors = %v, want 2 (the file counted once)", got)
 	}
@@ -167,8 +161,9 @@ func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
 	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\n", log))); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(refused)
-	f.Close()
-	waitCount(t, errs, 3)
+	appendTo(t, log, refused)
+	waitAllRead(t, c, log)
+	if got := testutil.ToFloat64(errs); got != 3 {
+		t.Errorf("errors = %v, want 3", got)
+	}
 }

@@ -31,6 +31,9 @@ type Metrics struct {
 
 	ReloadSuccess     prometheus.Gauge
 	ReloadSuccessTime prometheus.Gauge
+
+	PositionsSaved      prometheus.Gauge
+	PositionsSaveErrors prometheus.Counter
 }
 
 // NewMetrics creates the metrics and registers them with reg.
@@ -97,7 +100,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: namespace, Subsystem: "exporter", Name: "config_last_reload_success_timestamp_seconds",
 			Help: "Unix time of the last successful configuration load.",
 		}),
+		PositionsSaved: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "positions_last_save_timestamp_seconds",
+			Help: "Unix time at which the positions file (how far each log was read) was last written.",
+		}),
+		PositionsSaveErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "positions_save_errors_total",
+			Help: "Failed writes of the positions file.",
+		}),
 	}
+	reg.MustRegister(m.PositionsSaved, m.PositionsSaveErrors)
 	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses,
 		m.UpstreamAttempts, m.UpstreamResponse, m.LogLines, m.LogReadErrors,
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.LabelValuesFolded,
