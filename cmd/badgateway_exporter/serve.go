@@ -81,6 +81,7 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{}), running: cfg}
 	e.collector = collector.New(reg, logger)
 	defer e.collector.Close()
+	keepPositions(e.collector, cfg.Positions, logger)
 	if err := e.collector.Apply(cfg); err != nil {
 		logger.Error("Cannot start following logs", "err", err)
 		return 1
