@@ -90,7 +90,7 @@ func TestReloadKeepsCounters(t *testing.T) {
 		}
 		return s
 	}
-	exp := exportertest.Start(t, cfg(a))
+	exp := exportertest.Start(t, cfg(a), "--web.enable-lifecycle")
 	sel := exportertest.Labels{"cause": "connection_refused", "upstream": "10.9.9.9:80"}
 	exp.WaitFor(t, "badgateway_upstream_errors_total", sel, 1)
 
