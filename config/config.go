@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -42,7 +43,15 @@ func (l *Limits) validate() (string, error) {
 	return "", nil
 }
 
+// errNothingToDo refuses a configuration that would follow nothing: the
+// exporter would serve empty metrics that look like a healthy quiet proxy.
+var errNothingToDo = errors.New("nothing to do: add a logs entry (e.g. logs: [{path: " + DefaultErrorLog +
+	"}]), a syslog listener (e.g. syslog: [{listen: udp://127.0.0.1:5514}]) or probes targets")
+
 func (c *Config) validate() (string, error) {
+	if len(c.Logs) == 0 && len(c.Syslog) == 0 && !c.Probes.Enabled() {
+		return "", errNothingToDo
+	}
 	seen := map[string]int{}
 	for i, l := range c.Logs {
 		if j, dup := seen[l.Path]; dup {
@@ -60,7 +69,7 @@ func (c *Config) validate() (string, error) {
 	return "", nil
 }
 
-// SetDefaults sets what an empty file means.
+// SetDefaults sets the defaults of what the file leaves out.
 func (c *Config) SetDefaults() {
 	c.Limits.SetDefaults()
 	c.Positions.SetDefaults()
@@ -89,11 +98,10 @@ func Parse(data []byte, file string) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &FieldError{File: file, Err: err}
 	}
-	c := &Config{}
-	if len(root.Content) == 0 { // empty file
-		c.SetDefaults()
-		return c, nil
+	if len(root.Content) == 0 { // empty, or only comments
+		return nil, &FieldError{File: file, Err: errNothingToDo}
 	}
+	c := &Config{}
 	if err := decodeStrict(root.Content[0], c, file, ""); err != nil {
 		return nil, err
 	}

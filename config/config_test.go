@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,13 +34,44 @@ func TestDefaultsWhenOmitted(t *testing.T) {
 	if c.Limits.MaxValuesPerLabel != DefaultMaxValuesPerLabel {
 		t.Errorf("max_values_per_label = %d, want %d", c.Limits.MaxValuesPerLabel, DefaultMaxValuesPerLabel)
 	}
-	empty, err := Parse(nil, "empty.yml")
-	if err != nil || empty.Limits.MaxValuesPerLabel != DefaultMaxValuesPerLabel || len(empty.Logs) != 0 {
-		t.Errorf("empty file: %+v, %v", empty, err)
+}
+
+// A configuration that follows nothing is refused, whatever its form; one
+// source of any kind is enough.
+func TestNothingToDo(t *testing.T) {
+	const hint = "nothing to do: add a logs entry (e.g. logs: [{path: /var/log/nginx/error.log}]), a syslog listener (e.g. syslog: [{listen: udp://127.0.0.1:5514}]) or probes targets"
+	for name, yml := range map[string]string{
+		"nil":      "",
+		"blank":    "\n\n",
+		"comments": "# logs:\n#   - path: /var/log/nginx/error.log\n",
+		"null":     "~\n",
+		"document": "---\n",
+		"limits":   "limits:\n  max_values_per_label: 5\n",
+		"probes":   "probes:\n  targets: []\n  discover: {}\n",
+	} {
+		_, err := Parse([]byte(yml), name+".yml")
+		if err == nil || !strings.HasSuffix(err.Error(), ": "+hint) || !strings.HasPrefix(err.Error(), name+".yml") {
+			t.Errorf("%s: error %v, want %s", name, err, hint)
+		}
+		var fe *FieldError
+		if !errors.As(err, &fe) || !errors.Is(err, errNothingToDo) {
+			t.Errorf("%s: %T is not a FieldError wrapping errNothingToDo", name, err)
+		}
+	}
+	for name, yml := range map[string]string{
+		"logs":            "logs:\n  - path: /x.log\n",
+		"syslog":          "syslog:\n  - listen: udp://127.0.0.1:5514\n",
+		"probes targets":  "probes:\n  targets:\n    - upstream: 127.0.0.1:80\n",
+		"probes discover": "probes:\n  discover:\n    haproxy_config: /h.cfg\n",
+	} {
+		if _, err := Parse([]byte(yml), "ok.yml"); err != nil {
+			t.Errorf("%s alone: %v", name, err)
+		}
 	}
 }
 
 func TestInvalidConfigs(t *testing.T) {
+	const nothingToDo = "nothing to do: add a logs entry (e.g. logs: [{path: /var/log/nginx/error.log}]), a syslog listener (e.g. syslog: [{listen: udp://127.0.0.1:5514}]) or probes targets"
 	for file, want := range map[string]string{
 		"invalid-unknown-field.yml":  "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning, log_format, log_format_escape, log_format_name, log_format_from, server)",
 		"invalid-format.yml":         `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error nginx_access haproxy])`,
@@ -52,6 +85,8 @@ func TestInvalidConfigs(t *testing.T) {
 		"invalid-yaml.yml":           "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
 		"invalid-positions-sync.yml": "testdata/invalid-positions-sync.yml:5: positions.sync_period: must be at least 100ms, got 10ms",
 		"invalid-positions-file.yml": "testdata/invalid-positions-file.yml:4: positions.file: missing: give a path, or disabled: true",
+		"invalid-empty.yml":          "testdata/invalid-empty.yml: " + nothingToDo,
+		"invalid-nothing-to-do.yml":  "testdata/invalid-nothing-to-do.yml:1: " + nothingToDo,
 	} {
 		t.Run(file, func(t *testing.T) {
 			_, err := Load(filepath.Join("testdata", file))

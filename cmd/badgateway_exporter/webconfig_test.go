@@ -30,7 +30,7 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 	os.WriteFile(webCfg, []byte("tls_server_config:\n  cert_file: "+certFile+"\n  key_file: "+keyFile+
 		"\nbasic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600)
 
-	exp := exportertest.StartNoWait(t, "logs: []\n", "--web.config.file="+webCfg)
+	exp := exportertest.StartNoWait(t, absentLogConfig(t), "--web.config.file="+webCfg)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	url := "https://" + exp.Addr + "/metrics"
 	var resp *http.Response
