@@ -175,12 +175,13 @@ func (e *exporter) reload() error {
 	}
 	cfg, err := e.opts.loadConfig()
 	if err == nil {
+		err = e.probes.Check(cfg.Probes) // before anything changes
+	}
+	if err == nil {
 		err = e.collector.Apply(cfg)
-		if err == nil {
-			if err = e.probes.Apply(cfg.Probes); err != nil {
-				_ = e.collector.Apply(e.running) // back to the running logs too
-			}
-		}
+	}
+	if err == nil {
+		err = e.probes.Apply(cfg.Probes) // checked: cannot fail
 	}
 	if err != nil {
 		e.collector.ReloadFailed()
