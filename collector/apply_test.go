@@ -167,3 +167,41 @@ func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
 		t.Errorf("errors = %v, want 3", got)
 	}
 }
+
+// A reload that fails changes nothing: not the label limit, not the logs.
+func TestApplyFailedReloadKeepsLimitAndLogs(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "error.log")
+	if err := os.WriteFile(log, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\nlimits:\n  max_values_per_label: 5\n", log))); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.log")
+	bad := fmt.Sprintf("logs:\n  - path: %s\nlimits:\n  max_values_per_label: 1\nsyslog:\n  - listen: udp://%s\n", other, busy.LocalAddr())
+	if err := c.Apply(parse(t, bad)); err == nil {
+		t.Fatal("no error for a busy port")
+	}
+	if c.gov.limit != 5 {
+		t.Errorf("label limit %d after a failed reload, want 5", c.gov.limit)
+	}
+	if _, ok := c.sources[log]; !ok || len(c.sources) != 1 {
+		t.Errorf("logs after a failed reload: %v, want only %s", keysOf(c.sources), log)
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
