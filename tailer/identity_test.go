@@ -185,3 +185,28 @@ func diff(got, want []string) string {
 	}
 	return b.String()
 }
+
+// Two names of one file in a glob (a hard link): it is read once, by the
+// first name; the other waits and takes over, where the first stopped, if
+// the first name goes away.
+func TestGlobHardLinkReadOnce(t *testing.T) {
+	fx := newFixture(t)
+	fx.append("a.log", "1\n")
+	if err := os.Link(fx.path("a.log"), fx.path("b.log")); err != nil {
+		t.Fatal(err)
+	}
+	g, recs := fx.followGlobs(Options{FromBeginning: true}, "*.log")
+	fx.poll(g)
+	fx.append("a.log", "2\n")
+	fx.poll(g)
+	expect(t, recs[fx.path("a.log")], "<opened>", "1", "<idle>", "2", "<idle>")
+	expect(t, recs[fx.path("b.log")])
+	fx.remove("a.log")
+	fx.poll(g)
+	fx.advance(DefaultRotateWait)
+	fx.poll(g)
+	fx.append("b.log", "3\n")
+	fx.poll(g)
+	expect(t, recs[fx.path("a.log")], "<deleted>")
+	expect(t, recs[fx.path("b.log")], "<opened>", "3", "<idle>")
+}
