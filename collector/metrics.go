@@ -83,7 +83,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"path"}),
 		SyslogErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "syslog_errors_total",
-			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), rejected (connection limit).",
+			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), evicted (an idle TCP connection closed at the connection limit to let a new one in).",
 		}, []string{"path", "kind"}),
 		LabelValuesFolded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "label_values_folded_total",

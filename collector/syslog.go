@@ -37,7 +37,7 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 		unknown: map[string]bool{},
 	}
 	s.emit = s.counter.count
-	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Rejected} {
+	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Evicted} {
 		m.SyslogErrors.WithLabelValues(s.stats.path, kind.String())
 	}
 	return s
@@ -78,7 +78,7 @@ func (s *syslogSource) Event(ev syslog.Event) {
 		s.stats.counted(logparse.ResultUnrecognized)
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
 		s.logger.Debug("Malformed syslog message skipped", "remote", ev.Remote, "err", ev.Err)
-	case syslog.Truncated, syslog.Rejected:
+	case syslog.Truncated, syslog.Evicted:
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
 	case syslog.ReadError:
 		s.stats.ReadError()

@@ -24,6 +24,11 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 	s.Message(&syslog.Message{Tag: []byte("sshd"), Content: []byte("Accepted publickey")})
 	s.Event(syslog.Event{Kind: syslog.Malformed, Err: errors.New("no PRI")})
 	s.Event(syslog.Event{Kind: syslog.Truncated})
+	// evicted is exported at 0 before any eviction.
+	if n := testutil.CollectAndCount(m.SyslogErrors); n != 3 {
+		t.Errorf("%d syslog_errors_total series, want malformed, truncated and evicted", n)
+	}
+	s.Event(syslog.Event{Kind: syslog.Evicted, Remote: "127.0.0.1:40000"})
 
 	for _, c := range []struct {
 		name string
@@ -36,6 +41,7 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 		{"unrouted and malformed", m.LogLines.WithLabelValues(path, "unrecognized"), 2},
 		{"malformed", m.SyslogErrors.WithLabelValues(path, "malformed"), 1},
 		{"truncated", m.SyslogErrors.WithLabelValues(path, "truncated"), 1},
+		{"evicted", m.SyslogErrors.WithLabelValues(path, "evicted"), 1},
 	} {
 		if got := testutil.ToFloat64(c.c); got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, got, c.want)

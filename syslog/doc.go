@@ -50,8 +50,10 @@
 // (Event Malformed) and skipped; messages longer than
 // Config.MaxMessageBytes are cut, delivered and reported (Truncated), the
 // excess read and discarded; socket read errors are reported and retried.
-// Connections beyond Config.MaxConnections are closed at once (Rejected),
-// idle ones after Config.IdleTimeout.
+// A connection beyond Config.MaxConnections makes room by closing the
+// connection idle for longest (Evicted): the new sender's writes already
+// succeed, so refusing it would lose its messages. Idle connections are
+// also closed after Config.IdleTimeout.
 //
 // Handler calls are serialised by a mutex: never two at a time, so a
 // Handler needs no locking of its own, but they may come from different

@@ -32,9 +32,10 @@ const (
 	// Connected and Disconnected: a TCP connection was accepted or ended.
 	Connected
 	Disconnected
-	// Rejected: a TCP connection was closed at once because
-	// Config.MaxConnections were open.
-	Rejected
+	// Evicted: a TCP connection (Remote) was closed because
+	// Config.MaxConnections were open when another one came: of the open
+	// connections, it was the one that had received nothing for longest.
+	Evicted
 )
 
 var kindNames = [...]string{
@@ -43,7 +44,7 @@ var kindNames = [...]string{
 	ReadError:    "read_error",
 	Connected:    "connected",
 	Disconnected: "disconnected",
-	Rejected:     "rejected",
+	Evicted:      "evicted",
 }
 
 // String returns a lower-case name suitable as a metric label value.

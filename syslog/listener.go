@@ -31,7 +31,8 @@ type Config struct {
 	// MaxMessageBytes bounds a message (default 64 KiB, at most 16 MiB).
 	// A longer one is cut to this length, handled, and reported Truncated.
 	MaxMessageBytes int
-	// MaxConnections bounds concurrent TCP connections (default 256).
+	// MaxConnections bounds concurrent TCP connections (default 256). A
+	// new connection beyond it closes the one idle for longest (Evicted).
 	MaxConnections int
 	// IdleTimeout closes a TCP connection that sent nothing for this long
 	// (default 10 minutes, negative: never). Senders reconnect.
@@ -86,9 +87,10 @@ type Listener struct {
 
 	hmu sync.Mutex // serialises Handler calls
 
-	cmu    sync.Mutex
-	conns  map[net.Conn]struct{} // open TCP connections
-	closed bool
+	cmu     sync.Mutex
+	conns   map[*tcpConn]struct{} // open TCP connections
+	closed  bool
+	started time.Time // for tcpConn.lastRead
 
 	done      chan struct{} // closed by Close
 	wg        sync.WaitGroup
@@ -112,7 +114,7 @@ func Listen(cfg Config, h Handler) (*Listener, error) {
 	}
 	l := &Listener{
 		cfg: cfg, h: h, network: network, path: pathLabel(network, address),
-		conns: make(map[net.Conn]struct{}), done: make(chan struct{}),
+		conns: make(map[*tcpConn]struct{}), done: make(chan struct{}), started: time.Now(),
 	}
 	l.logger = cfg.Logger.With("listen", l.path)
 	switch network {
