@@ -29,6 +29,8 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 		t.Errorf("%d syslog_errors_total series, want malformed, truncated and evicted", n)
 	}
 	s.Event(syslog.Event{Kind: syslog.Evicted, Remote: "127.0.0.1:40000"})
+	s.Event(syslog.Event{Kind: syslog.Dropped, Count: 7})
+	s.Event(syslog.Event{Kind: syslog.Dropped, Count: 5})
 
 	for _, c := range []struct {
 		name string
@@ -42,6 +44,7 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 		{"malformed", m.SyslogErrors.WithLabelValues(path, "malformed"), 1},
 		{"truncated", m.SyslogErrors.WithLabelValues(path, "truncated"), 1},
 		{"evicted", m.SyslogErrors.WithLabelValues(path, "evicted"), 1},
+		{"dropped", m.SyslogDropped.WithLabelValues(path), 12},
 	} {
 		if got := testutil.ToFloat64(c.c); got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, got, c.want)

@@ -81,9 +81,10 @@ type Listener struct {
 	path    string
 	logger  *slog.Logger
 
-	packet net.PacketConn // udp, unixgram
-	stream net.Listener   // tcp
-	unlink string         // unixgram socket file to remove on Close
+	packet      net.PacketConn // udp, unixgram
+	countsDrops bool           // SO_RXQ_OVFL is on (UDP on Linux)
+	stream      net.Listener   // tcp
+	unlink      string         // unixgram socket file to remove on Close
 
 	hmu sync.Mutex // serialises Handler calls
 
@@ -139,6 +140,12 @@ func (l *Listener) Addr() net.Addr {
 	}
 	return l.packet.LocalAddr()
 }
+
+// CountsDrops reports whether the listener reports the datagrams the kernel
+// dropped for its socket (Event Dropped): for UDP on Linux. A unix datagram
+// socket does not drop: when its queue is full the senders wait, or fail
+// if they do not block.
+func (l *Listener) CountsDrops() bool { return l.countsDrops }
 
 // Path returns the listener's name for the self-metrics path label:
 // "syslog://127.0.0.1:5514" (UDP), "syslog+tcp://127.0.0.1:5514" (TCP),
