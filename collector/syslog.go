@@ -95,7 +95,9 @@ func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error
 	fwd := &forwardHandler{}
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
-	l, err := syslog.Listen(syslog.Config{Listen: sc.Listen, MaxMessageBytes: sc.MaxMessageBytes, Logger: c.logger}, fwd)
+	cfg := sc.ListenerConfig()
+	cfg.Logger = c.logger
+	l, err := syslog.Listen(cfg, fwd)
 	if err != nil {
 		return nil, err
 	}
