@@ -27,6 +27,7 @@ type Metrics struct {
 	LogLastLine    *prometheus.GaugeVec   // path
 
 	SyslogErrors      *prometheus.CounterVec // path, kind
+	SyslogDropped     *prometheus.CounterVec // path
 	LabelValuesFolded *prometheus.CounterVec // label
 
 	ReloadSuccess     prometheus.Gauge
@@ -86,8 +87,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"path"}),
 		SyslogErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "syslog_errors_total",
-			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), rejected (connection limit).",
+			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), evicted (an idle TCP connection closed at the connection limit to let a new one in).",
 		}, []string{"path", "kind"}),
+		SyslogDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "syslog_dropped_total",
+			Help: "Syslog datagrams the kernel dropped for a UDP listener's socket because its receive buffer was full (SO_RXQ_OVFL).",
+		}, []string{"path"}),
 		LabelValuesFolded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "label_values_folded_total",
 			Help: "Increments whose label value was folded into __other__ because the label reached limits.max_values_per_label distinct values.",
@@ -112,7 +117,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	reg.MustRegister(m.PositionsSaved, m.PositionsSaveErrors)
 	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses,
 		m.UpstreamAttempts, m.UpstreamResponse, m.LogLines, m.LogReadErrors,
-		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.LabelValuesFolded,
+		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
 		m.ReloadSuccess, m.ReloadSuccessTime)
 	return m
 }

@@ -22,6 +22,7 @@ type syslogSource struct {
 	counter *eventCounter
 	emit    logparse.EmitFunc
 	errors  *prometheus.CounterVec
+	dropped *prometheus.CounterVec
 	logger  *slog.Logger
 	unknown map[string]bool // tags without a route, logged once each
 }
@@ -33,11 +34,12 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 		parsers: map[string]eventParser{string(config.FormatNginxError): &logparse.NginxErrorParser{}, string(config.FormatHAProxy): &haproxyParser{}},
 		counter: newEventCounter(m, gov),
 		errors:  m.SyslogErrors,
+		dropped: m.SyslogDropped,
 		logger:  logger,
 		unknown: map[string]bool{},
 	}
 	s.emit = s.counter.count
-	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Rejected} {
+	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Evicted} {
 		m.SyslogErrors.WithLabelValues(s.stats.path, kind.String())
 	}
 	return s
@@ -78,8 +80,10 @@ func (s *syslogSource) Event(ev syslog.Event) {
 		s.stats.counted(logparse.ResultUnrecognized)
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
 		s.logger.Debug("Malformed syslog message skipped", "remote", ev.Remote, "err", ev.Err)
-	case syslog.Truncated, syslog.Rejected:
+	case syslog.Truncated, syslog.Evicted:
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+	case syslog.Dropped:
+		s.dropped.WithLabelValues(s.stats.path).Add(float64(ev.Count))
 	case syslog.ReadError:
 		s.stats.ReadError()
 	}
@@ -91,11 +95,16 @@ func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error
 	fwd := &forwardHandler{}
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
-	l, err := syslog.Listen(syslog.Config{Listen: sc.Listen, MaxMessageBytes: sc.MaxMessageBytes, Logger: c.logger}, fwd)
+	cfg := sc.ListenerConfig()
+	cfg.Logger = c.logger
+	l, err := syslog.Listen(cfg, fwd)
 	if err != nil {
 		return nil, err
 	}
 	fwd.target = newSyslogSource(l.Path(), sc, c.m, c.gov, c.logger.With("listen", l.Path()))
+	if l.CountsDrops() {
+		c.m.SyslogDropped.WithLabelValues(l.Path())
+	}
 	c.logger.Info("Listening for syslog", "listen", sc.Listen, "path", l.Path(), "routes", sc.RouteNames())
 	return l, nil
 }
