@@ -109,14 +109,18 @@ func (c *Collector) commitLogs(plan *logPlan) {
 	}
 }
 
-// prepareListeners binds the listeners on new addresses; commit re-binds
-// the changed ones, closes the removed ones and installs the new ones. On
-// error nothing is left bound.
+// prepareListeners binds the listeners on new addresses, held: they count
+// nothing until commit releases them. commit re-binds the changed ones
+// (the one step that can still fail: it then puts back what it changed and
+// discards the new ones), closes the removed ones and releases the new
+// ones. On error nothing new is left bound.
 func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit func() error, err error) {
 	want := map[string]bool{}
 	started := map[string]*runningListener{}
+	held := map[string]*forwardHandler{}
 	undo := func() {
-		for _, r := range started {
+		for addr, r := range started {
+			held[addr].set(discarding)
 			_ = r.l.Close()
 		}
 	}
@@ -131,33 +135,66 @@ func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit fu
 			changed = append(changed, sc)
 			continue
 		}
-		l, err := c.startSyslog(sc)
+		fwd := newForwardHandler(true)
+		l, err := c.startSyslog(sc, fwd)
 		if err != nil {
 			undo()
 			return nil, fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
 		}
-		started[sc.Listen] = &runningListener{cfg: sc, l: l}
+		started[sc.Listen], held[sc.Listen] = &runningListener{cfg: sc, l: l}, fwd
 	}
-	return func() error { return c.commitListeners(want, started, changed, undo) }, nil
+	return func() error {
+		if err := c.rebindListeners(changed); err != nil {
+			undo()
+			return err
+		}
+		c.closeListeners(want)
+		for addr, r := range started {
+			c.listeners[addr] = r
+			held[addr].set(forwarding)
+		}
+		return nil
+	}, nil
 }
 
-func (c *Collector) commitListeners(want map[string]bool, started map[string]*runningListener, changed []config.SyslogConfig, undo func()) error {
-	for _, sc := range changed { // same address, other settings: free it, bind again
+// rebindListeners binds again, with their new settings, listeners on the
+// same address; if one fails, it and those already re-bound get their old
+// settings back.
+func (c *Collector) rebindListeners(changed []config.SyslogConfig) error {
+	var done []*runningListener // the old ones replaced so far
+	for _, sc := range changed {
 		old := c.listeners[sc.Listen]
 		_ = old.l.Close()
-		l, err := c.startSyslog(sc)
+		l, err := c.startSyslog(sc, newForwardHandler(false))
 		if err != nil {
-			if back, err2 := c.startSyslog(old.cfg); err2 == nil {
-				c.listeners[sc.Listen] = &runningListener{cfg: old.cfg, l: back}
-			} else {
-				delete(c.listeners, sc.Listen)
-				c.logger.Error("Syslog listener lost: cannot bind it again with its old settings", "listen", sc.Listen, "err", err2)
+			for _, o := range append(done, old) {
+				c.restoreListener(o)
 			}
-			undo()
 			return fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
 		}
 		c.listeners[sc.Listen] = &runningListener{cfg: sc, l: l}
+		done = append(done, old)
 	}
+	return nil
+}
+
+// restoreListener binds old's address again with old's settings.
+func (c *Collector) restoreListener(old *runningListener) {
+	addr := old.cfg.Listen
+	if cur := c.listeners[addr]; cur != old {
+		_ = cur.l.Close()
+	}
+	back, err := c.startSyslog(old.cfg, newForwardHandler(false))
+	if err != nil {
+		delete(c.listeners, addr)
+		c.logger.Error("Syslog listener lost: cannot bind it again with its old settings", "listen", addr, "err", err)
+		return
+	}
+	c.listeners[addr] = &runningListener{cfg: old.cfg, l: back}
+}
+
+// closeListeners closes the running listeners not in want.
+func (c *Collector) closeListeners(want map[string]bool) {
 	for addr, r := range c.listeners {
 		if !want[addr] {
 			if err := r.l.Close(); err != nil {
@@ -166,8 +203,4 @@ func (c *Collector) commitListeners(want map[string]bool, started map[string]*ru
 			delete(c.listeners, addr)
 		}
 	}
-	for addr, r := range started {
-		c.listeners[addr] = r
-	}
-	return nil
 }

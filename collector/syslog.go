@@ -91,8 +91,7 @@ func (s *syslogSource) Event(ev syslog.Event) {
 
 // startSyslog starts one listener. Its source is created once the listener
 // knows its address (the `path` label); messages wait for it.
-func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error) {
-	fwd := &forwardHandler{}
+func (c *Collector) startSyslog(sc config.SyslogConfig, fwd *forwardHandler) (*syslog.Listener, error) {
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
 	cfg := sc.ListenerConfig()
@@ -109,20 +108,63 @@ func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error
 	return l, nil
 }
 
-// forwardHandler hands the listener's calls to a source created after Listen.
+// forwardHandler hands the listener's calls to a source created after
+// Listen. A listener prepared by a reload that may still fail is held: its
+// messages wait (in the kernel's socket buffer once one is waiting here)
+// until the reload commits (release) or fails (discard: nothing is counted
+// for a listener that never ran).
 type forwardHandler struct {
-	mu     sync.Mutex
-	target syslog.Handler
+	mu      sync.Mutex
+	changed *sync.Cond
+	state   forwardState
+	target  syslog.Handler
+}
+
+type forwardState uint8
+
+const (
+	forwarding forwardState = iota
+	holding
+	discarding
+)
+
+func newForwardHandler(held bool) *forwardHandler {
+	f := &forwardHandler{}
+	f.changed = sync.NewCond(&f.mu)
+	if held {
+		f.state = holding
+	}
+	return f
+}
+
+// set releases (forwarding) or discards a held handler.
+func (f *forwardHandler) set(s forwardState) {
+	f.mu.Lock()
+	f.state = s
+	f.mu.Unlock()
+	f.changed.Broadcast()
+}
+
+// ready waits while held and reports whether to forward; f.mu is held.
+func (f *forwardHandler) ready() bool {
+	for f.state == holding {
+		f.changed.Wait()
+	}
+	return f.state == forwarding
 }
 
 func (f *forwardHandler) Message(m *syslog.Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.target.Message(m)
+	if f.ready() {
+		f.target.Message(m)
+	}
 }
 
 func (f *forwardHandler) Event(ev syslog.Event) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.target.Event(ev)
+	if f.ready() {
+		f.target.Event(ev)
+	}
 }
