@@ -73,6 +73,7 @@ func (s *syslogSource) Message(msg *syslog.Message) {
 
 // Event counts what the listener could not deliver.
 func (s *syslogSource) Event(ev syslog.Event) {
+	s.stats.current() // s.stats.path is current
 	switch ev.Kind {
 	case syslog.Malformed:
 		s.stats.counted(logparse.ResultUnrecognized)
