@@ -28,17 +28,20 @@ type accessLogFile struct {
 
 	lastWarn   time.Time
 	suppressed int
+	guard      lineGuard
 }
 
 func newAccessLogFile(path string, parser *logparse.AccessParser, server string, m *Metrics, gov *Governor, logger *slog.Logger) *accessLogFile {
 	return &accessLogFile{
 		sourceStats: newSourceStats(path, m, gov), parser: parser, server: []byte(server), labels: newLabeler(m, gov),
 		logger: logger, requests: map[string]*series{}, attempts: map[string]*series{},
+		guard: newLineGuard(panicSourceNginxAccess, path, m, logger),
 	}
 }
 
 // Line parses and counts one access-log line.
 func (f *accessLogFile) Line(line []byte) {
+	defer f.recoverLine(line)
 	if f.labels.stale() {
 		clear(f.requests)
 		clear(f.attempts)
@@ -57,6 +60,15 @@ func (f *accessLogFile) Line(line []byte) {
 		f.attempt(&f.rec.Attempts[i])
 	}
 	f.counted(logparse.ResultClassified) // last: a line that panics is counted once, as unrecognized
+}
+
+// recoverLine is deferred around the handling of one line; see recover.go.
+func (f *accessLogFile) recoverLine(line []byte) {
+	if r := recover(); r != nil {
+		f.guard.recovered(r, line)
+		f.counted(logparse.ResultUnrecognized)
+		f.rec = logparse.AccessRecord{}
+	}
 }
 
 // CaughtUp stamps the last-line time.

@@ -118,6 +118,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.LabelValuesFolded,
 		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
+	for _, source := range []string{panicSourceNginxError, panicSourceNginxAccess, panicSourceHAProxy, panicSourceSyslog} {
+		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
+	}
 	return m
 }
 
