@@ -80,7 +80,7 @@ func (g *lineGuard) recovered(r any, line []byte) {
 	if line == nil {
 		msg = "Recovered from a panic while counting the end of a multi-line record (a bug: please report it)"
 	}
-	g.log(msg, "path", g.path, "panic", fmt.Sprint(r), "line", fmt.Sprintf("%q", shown), "line_bytes_not_shown", cut,
+	g.log(msg, "path", g.path, "panic", fmt.Sprint(r), "line", string(shown), "line_bytes_not_shown", cut,
 		"similar_panics_not_logged", g.suppressed, "stack", string(debug.Stack()))
 	g.lastLog, g.suppressed = now, 0
 }
