@@ -1,7 +1,3 @@
-// Package collector connects log sources to metrics: it follows the
-// configured logs with package tailer, classifies each line with package
-// logparse and counts the result in the metrics of metrics.md, bounding the
-// label values that come from logs.
 package collector
 
 import (
