@@ -35,7 +35,7 @@ func (c *Collector) Apply(cfg *config.Config) error {
 		c.m.ReloadSuccess.Set(0)
 		return err
 	}
-	c.gov.SetLimit(cfg.Limits.MaxValuesPerLabel) // before a new log reads its first line
+	c.gov.SetLimits(cfg.Limits) // before a new log reads its first line
 	c.commitLogs(logs)
 	c.m.ReloadSuccess.Set(1)
 	c.m.ReloadSuccessTime.SetToCurrentTime()

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/positions"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
@@ -66,13 +67,15 @@ type runningListener struct {
 // New registers the metrics with reg and returns a collector following no log yet.
 func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 	m := NewMetrics(reg)
-	return &Collector{
+	c := &Collector{
 		m:         m,
 		gov:       NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
 	}
+	c.gov.StartExpiry(m)
+	return c
 }
 
 // KeepPositions makes the collector continue each log where store says an
@@ -130,9 +133,13 @@ func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(pat
 			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
 		}, parser.Escape().String() + " " + parser.Format(), nil
 	case config.FormatHAProxy:
-		return func(path string, _ *slog.Logger) lineCounter { return newHAProxyLogFile(path, c.m, c.gov) }, "", nil
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newEventLogFile(path, panicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
+		}, "", nil
 	default:
-		return func(path string, _ *slog.Logger) lineCounter { return newErrorLogFile(path, c.m, c.gov) }, "", nil
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &logparse.NginxErrorParser{} }, c.m, c.gov, logger)
+		}, "", nil
 	}
 }
 
@@ -142,6 +149,7 @@ func (c *Collector) Close() {
 	if c.sync != nil {
 		c.sync.stop()
 	}
+	c.gov.StopExpiry()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	final := positions.Logs{}

@@ -16,27 +16,37 @@ import (
 // its program name (tag) to the nginx error-log or HAProxy parser. Package
 // syslog serialises the calls, so no locking is needed here.
 type syslogSource struct {
-	stats   sourceStats
-	routes  map[string]string
-	parsers map[string]eventParser // by format
-	counter *eventCounter
-	emit    logparse.EmitFunc
-	errors  *prometheus.CounterVec
-	dropped *prometheus.CounterVec
-	logger  *slog.Logger
-	unknown map[string]bool // tags without a route, logged once each
+	stats      sourceStats
+	routes     map[string]string
+	parsers    map[string]eventParser        // by format
+	newParsers map[string]func() eventParser // by format: to replace one that panicked
+	counter    *eventCounter
+	emit       logparse.EmitFunc
+	errors     *prometheus.CounterVec
+	dropped    *prometheus.CounterVec
+	logger     *slog.Logger
+	guard      lineGuard
+	unknown    map[string]bool // tags without a route, logged once each
 }
 
 func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Governor, logger *slog.Logger) *syslogSource {
 	s := &syslogSource{
-		stats:   newSourceStats(path, m, gov),
-		routes:  sc.RouteNames(),
-		parsers: map[string]eventParser{string(config.FormatNginxError): &logparse.NginxErrorParser{}, string(config.FormatHAProxy): &haproxyParser{}},
+		stats:  newSourceStats(path, m, gov),
+		routes: sc.RouteNames(),
+		newParsers: map[string]func() eventParser{
+			string(config.FormatNginxError): func() eventParser { return &logparse.NginxErrorParser{} },
+			string(config.FormatHAProxy):    func() eventParser { return &haproxyParser{} },
+		},
+		parsers: map[string]eventParser{},
 		counter: newEventCounter(m, gov),
 		errors:  m.SyslogErrors,
 		dropped: m.SyslogDropped,
 		logger:  logger,
+		guard:   newLineGuard(panicSourceSyslog, path, m, logger),
 		unknown: map[string]bool{},
+	}
+	for format, newParser := range s.newParsers {
+		s.parsers[format] = newParser()
 	}
 	s.emit = s.counter.count
 	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Evicted} {
@@ -49,8 +59,7 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 // lines (FastCGI stderr): each is a line of the record, flushed at its end.
 func (s *syslogSource) Message(msg *syslog.Message) {
 	format := syslog.RouteTag(msg.Tag, s.routes, "")
-	p := s.parsers[format]
-	if p == nil {
+	if s.parsers[format] == nil {
 		s.stats.counted(logparse.ResultUnrecognized)
 		if tag := string(msg.Tag); !s.unknown[tag] && len(s.unknown) < 100 {
 			s.unknown[tag] = true
@@ -66,15 +75,40 @@ func (s *syslogSource) Message(msg *syslog.Message) {
 		} else {
 			content = nil
 		}
-		s.stats.counted(p.Parse(line, s.emit))
+		s.line(format, line)
 	}
-	p.Flush(s.emit)
+	s.flush(format)
 	s.stats.unread = true
 	s.stats.caughtUp()
 }
 
+// line classifies one line of a message.
+func (s *syslogSource) line(format string, line []byte) {
+	defer s.recoverLine(format, line)
+	s.stats.counted(s.parsers[format].Parse(line, s.emit))
+}
+
+// flush ends the record of a message.
+func (s *syslogSource) flush(format string) {
+	defer s.recoverLine(format, nil)
+	s.parsers[format].Flush(s.emit)
+}
+
+// recoverLine is deferred around the handling of one line of a message
+// (nil: the flush at its end); see recover.go.
+func (s *syslogSource) recoverLine(format string, line []byte) {
+	if r := recover(); r != nil {
+		s.guard.recovered(r, line)
+		if line != nil {
+			s.stats.counted(logparse.ResultUnrecognized)
+		}
+		s.parsers[format] = s.newParsers[format]()
+	}
+}
+
 // Event counts what the listener could not deliver.
 func (s *syslogSource) Event(ev syslog.Event) {
+	s.stats.current() // s.stats.path is current
 	switch ev.Kind {
 	case syslog.Malformed:
 		s.stats.counted(logparse.ResultUnrecognized)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,8 +15,19 @@ import (
 // DefaultErrorLog is what the exporter tails when it runs without a config file.
 const DefaultErrorLog = "/var/log/nginx/error.log"
 
-// DefaultMaxValuesPerLabel bounds the distinct values of a log-derived label.
-const DefaultMaxValuesPerLabel = 1000
+// Default limits on log-derived label values.
+const (
+	DefaultMaxValuesPerLabel  = 1000      // distinct values per label
+	DefaultMaxLabelValueBytes = 256       // bytes of one value; longer ones are cut
+	DefaultLabelValueTTL      = time.Hour // idle time after which a value may give its slot back
+)
+
+// Bounds of the limits a configuration may set.
+const (
+	MinLabelValueBytes = 16          // room for a host:port or `__other__`
+	MaxLabelValueBytes = 64 << 10    // one series' label, not a log line
+	MinLabelValueTTL   = time.Minute // the expiry sweeps run every TTL/4
+)
 
 // Config is the whole configuration file.
 type Config struct {
@@ -28,17 +40,28 @@ type Config struct {
 	Positions PositionsConfig `yaml:"positions"`
 }
 
-// Limits bound what the exporter keeps.
+// Limits bound what the exporter keeps of log-derived label values.
 type Limits struct {
-	MaxValuesPerLabel int `yaml:"max_values_per_label"`
+	MaxValuesPerLabel  int           `yaml:"max_values_per_label"`
+	MaxLabelValueBytes int           `yaml:"max_label_value_bytes"`
+	LabelValueTTL      time.Duration `yaml:"label_value_ttl"` // 0: values never expire
 }
 
 // SetDefaults fills the default limits.
-func (l *Limits) SetDefaults() { l.MaxValuesPerLabel = DefaultMaxValuesPerLabel }
+func (l *Limits) SetDefaults() {
+	l.MaxValuesPerLabel = DefaultMaxValuesPerLabel
+	l.MaxLabelValueBytes = DefaultMaxLabelValueBytes
+	l.LabelValueTTL = DefaultLabelValueTTL
+}
 
 func (l *Limits) validate() (string, error) {
-	if l.MaxValuesPerLabel < 1 {
+	switch {
+	case l.MaxValuesPerLabel < 1:
 		return "max_values_per_label", fmt.Errorf("must be at least 1, got %d", l.MaxValuesPerLabel)
+	case l.MaxLabelValueBytes < MinLabelValueBytes || l.MaxLabelValueBytes > MaxLabelValueBytes:
+		return "max_label_value_bytes", fmt.Errorf("must be between %d and %d, got %d", MinLabelValueBytes, MaxLabelValueBytes, l.MaxLabelValueBytes)
+	case l.LabelValueTTL != 0 && l.LabelValueTTL < MinLabelValueTTL:
+		return "label_value_ttl", fmt.Errorf("must be 0 (never expire) or at least %v, got %v", MinLabelValueTTL, l.LabelValueTTL)
 	}
 	return "", nil
 }

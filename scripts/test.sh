@@ -47,3 +47,5 @@ go test -run='^$' -fuzz=FuzzHAProxyParser -fuzztime=10s ./logparse
 go test -run='^$' -fuzz=FuzzAccessParser -fuzztime=10s ./logparse
 go test -run='^$' -fuzz=FuzzDecode -fuzztime=10s ./syslog
 go test -run='^$' -fuzz=FuzzTCPFraming -fuzztime=10s ./syslog
+# raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)
+go test -run='^$' -fuzz=FuzzExposition -fuzztime=40000x ./collector
