@@ -151,6 +151,7 @@ type forwardHandler struct {
 	mu      sync.Mutex
 	changed *sync.Cond
 	state   forwardState
+	waiting int // calls waiting while held
 	target  syslog.Handler
 }
 
@@ -182,7 +183,9 @@ func (f *forwardHandler) set(s forwardState) {
 // ready waits while held and reports whether to forward; f.mu is held.
 func (f *forwardHandler) ready() bool {
 	for f.state == holding {
+		f.waiting++
 		f.changed.Wait()
+		f.waiting--
 	}
 	return f.state == forwarding
 }
