@@ -42,7 +42,7 @@ func (r *report) mismatches() int {
 // print writes the report for a person to read.
 func (r *report) print(out io.Writer) {
 	o := r.opts
-	fmt.Fprintf(out, "Soak: %s at %.0f lines/s (error log %.0f/s, access log %.0f/s, UDP syslog %.0f/s); rename rotation every %s, copytruncate every %s (%s)\n",
+	fmt.Fprintf(out, "Soak: %s at %.0f lines/s (error log %.0f/s, access log %.0f/s, UDP syslog %.0f/s); rename rotation %s, copytruncate %s (%s)\n",
 		o.duration, o.rate, r.errorLog.rate, r.accessLog.rate, r.syslog.rate, every(o.rotateEvery), every(o.copytruncateEvery), o.rotateTarget)
 	fmt.Fprintf(out, "Work dir %s, exporter log %s\n\n", r.dir, r.exporterLog)
 
@@ -136,5 +136,5 @@ func every(d time.Duration) string {
 	if d <= 0 {
 		return "never"
 	}
-	return d.String()
+	return "every " + d.String()
 }
