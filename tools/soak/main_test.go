@@ -43,3 +43,25 @@ func TestRotationTargets(t *testing.T) {
 		}
 	}
 }
+
+func TestRotationScheduleKeepsCopytruncatesOffRenames(t *testing.T) {
+	next := rotationSchedule(20*time.Second, time.Minute)
+	var got []string
+	for range 8 {
+		at, kind, ok := next()
+		if !ok {
+			t.Fatal("schedule ended")
+		}
+		got = append(got, kind.String()+"@"+at.String())
+	}
+	want := "rename@20s rename@40s rename@1m0s copytruncate@1m10s rename@1m20s rename@1m40s rename@2m0s copytruncate@2m10s"
+	if strings.Join(got, " ") != want {
+		t.Errorf("schedule = %s\nwant       %s", strings.Join(got, " "), want)
+	}
+	if at, kind, _ := rotationSchedule(0, time.Second)(); at != time.Second || kind != copyTruncate {
+		t.Errorf("copytruncate only: first at %v %v", at, kind)
+	}
+	if _, _, ok := rotationSchedule(0, 0)(); ok {
+		t.Error("no intervals: the schedule is not empty")
+	}
+}

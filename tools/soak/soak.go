@@ -114,7 +114,7 @@ func (r *report) write(ctx context.Context, exp *exporter) error {
 	wg.Go(func() { r.udp.run(ctx, &pacer{start: r.start, duration: o.duration, rate: r.syslog.rate}, o.tick) })
 	rotCtx, cancel := context.WithDeadline(ctx, r.start.Add(o.duration))
 	defer cancel()
-	wg.Go(func() { rotate(rotCtx, o, r.files, dones) })
+	wg.Go(func() { rotate(rotCtx, o, r.start, r.files, dones) })
 
 	middle := time.NewTimer(o.duration / 2)
 	defer middle.Stop()
@@ -144,33 +144,24 @@ func (r *report) write(ctx context.Context, exp *exporter) error {
 }
 
 // rotate sends the rename rotations and copytruncates to the writers on
-// their intervals until ctx ends.
-func rotate(ctx context.Context, o options, files []*fileWriter, dones []chan struct{}) {
-	var renameC, truncC <-chan time.Time
-	if o.rotateEvery > 0 {
-		t := time.NewTicker(o.rotateEvery)
-		defer t.Stop()
-		renameC = t.C
-	}
-	if o.copytruncateEvery > 0 {
-		t := time.NewTicker(o.copytruncateEvery)
-		defer t.Stop()
-		truncC = t.C
-	}
-	var renames, truncs int
+// their schedules (see rotationSchedule) until ctx ends.
+func rotate(ctx context.Context, o options, start time.Time, files []*fileWriter, dones []chan struct{}) {
+	next := rotationSchedule(o.rotateEvery, o.copytruncateEvery)
+	counts := map[rotation]int{}
 	for {
-		var kind rotation
-		var k int
+		at, kind, ok := next()
+		if !ok {
+			return
+		}
+		timer := time.NewTimer(time.Until(start.Add(at)))
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return
-		case <-renameC:
-			kind, k = renameRotation, renames
-			renames++
-		case <-truncC:
-			kind, k = copyTruncate, truncs
-			truncs++
+		case <-timer.C:
 		}
+		k := counts[kind]
+		counts[kind]++
 		for _, i := range rotationTargets(o.rotateTarget, k) {
 			select {
 			case files[i].requests <- kind:
@@ -178,6 +169,28 @@ func rotate(ctx context.Context, o options, files []*fileWriter, dones []chan st
 			case <-ctx.Done():
 				return
 			}
+		}
+	}
+}
+
+// rotationSchedule returns an iterator over the rotations, in time order:
+// renames at k×renameEvery, copytruncates at k×truncEvery shifted by half
+// a rename interval, so that a copytruncate never lands on a file renamed
+// (and so emptied) a moment before. Zero intervals mean never.
+func rotationSchedule(renameEvery, truncEvery time.Duration) func() (time.Duration, rotation, bool) {
+	nextRename, nextTrunc := renameEvery, truncEvery+renameEvery/2
+	return func() (time.Duration, rotation, bool) {
+		switch {
+		case renameEvery <= 0 && truncEvery <= 0:
+			return 0, 0, false
+		case truncEvery <= 0 || (renameEvery > 0 && nextRename <= nextTrunc):
+			at := nextRename
+			nextRename += renameEvery
+			return at, renameRotation, true
+		default:
+			at := nextTrunc
+			nextTrunc += truncEvery
+			return at, copyTruncate, true
 		}
 	}
 }
