@@ -114,6 +114,7 @@ func (f *follower) check(budget int64) {
 		f.rotated = true
 		f.open(fi)
 	case f.cur.truncated(fi):
+		f.recoverCopy(f.cur)
 		f.cur.restart()
 		f.log.Info("tailer: file truncated")
 		f.event(Event{Kind: Truncated})
@@ -157,12 +158,41 @@ func (f *follower) open(fi os.FileInfo) {
 		f.fail(err)
 		return
 	}
+	if s.off == 0 && resume == nil || resume != nil && s.off != resume.Offset {
+		if !f.notCopied(s, resume) {
+			return
+		}
+	}
 	f.startFI, f.cur, f.rotated = nil, s, false
 	f.g.hold(s, f)
 	if kind == Rotated {
 		f.log.Info("tailer: file rotated")
 	}
 	f.event(Event{Kind: kind, Offset: s.off})
+}
+
+// notCopied handles a file read from its beginning that may be a copy of
+// one read before (see group.copyOf): it moves s past what was read, or,
+// for a copy that holds more than its original delivered so far, closes s
+// and reports false: the file is looked at again at the next poll. A file
+// found truncated since resume was saved is remembered as cut, for its copy.
+func (f *follower) notCopied(s *source, resume *Position) bool {
+	if resume != nil {
+		f.g.cuts = append(f.g.cuts, cut{from: s.id, pos: *resume})
+	}
+	switch action, off := f.g.copyOf(s); action {
+	case copyWait:
+		s.close()
+		return false
+	case copyRead, copyResume:
+		if err := s.seek(off); err != nil {
+			s.close()
+			f.fail(err)
+			return false
+		}
+		f.log.Info("tailer: file is a copy of one read before; continuing where that one stopped", "offset", off)
+	}
+	return true
 }
 
 // reclaim makes the old source id current again.

@@ -31,6 +31,7 @@ type group struct {
 	live    map[fileID]*follower // open files, by who reads them
 	known   map[fileID]Position  // files closed after reading, or resumed from an earlier run
 	order   []fileID             // known, oldest first
+	cuts    []cut                // truncated files whose copy may still appear
 	scanned bool
 	resumed bool // positions of an earlier run were given: files without one are new
 }

@@ -19,9 +19,12 @@ type source struct {
 	lb    lineBuffer
 
 	// The last bytes read (those just before off), to recognise a file
-	// truncated and rewritten past off between two checks.
+	// truncated and rewritten past off between two checks; and its first
+	// bytes: with tail, they recognise a copy of the file.
 	tail    [fpSize]byte
 	tailLen int
+	head    [fpSize]byte
+	headLen int
 	size    int64     // size at the last truncation check
 	mtime   time.Time // modification time at the last truncation check
 	until   time.Time
@@ -56,13 +59,26 @@ func openSource(e env, path string, fi os.FileInfo, off int64, resume *Position,
 			off = resume.Offset
 		}
 	}
-	s.off = min(off, ofi.Size())
-	if err := s.readTail(); err != nil {
+	if err := s.seek(min(off, ofi.Size())); err != nil {
 		f.Close()
 		return nil, err
 	}
-	s.lb.skip = s.tailLen > 0 && s.tail[s.tailLen-1] != '\n'
 	return s, nil
+}
+
+// seek makes off the next byte to read. Starting inside a line skips the
+// rest of it.
+func (s *source) seek(off int64) error {
+	s.off = off
+	s.lb.reset()
+	if err := s.readHead(); err != nil {
+		return err
+	}
+	if err := s.readTail(); err != nil {
+		return err
+	}
+	s.lb.skip = s.tailLen > 0 && s.tail[s.tailLen-1] != '\n'
+	return nil
 }
 
 // readTail reads the bytes just before off into tail.
@@ -79,6 +95,20 @@ func (s *source) readTail() error {
 	return nil
 }
 
+// readHead reads the file's first bytes, up to off, into head.
+func (s *source) readHead() error {
+	n := int(min(s.off, fpSize))
+	m, err := s.f.ReadAt(s.head[:n], 0)
+	if m < n {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	s.headLen = n
+	return nil
+}
+
 // read reads what is available, up to about budget bytes, delivering
 // complete lines to k. It returns the bytes read and whether it stopped at
 // end of file rather than at the budget.
@@ -87,6 +117,9 @@ func (s *source) read(budget int64, k sink) (n int64, eof bool, err error) {
 	for n < budget {
 		p := s.lb.space()
 		m, err := s.f.ReadAt(p, s.off)
+		if s.off < fpSize && int64(s.headLen) == s.off {
+			s.headLen += copy(s.head[s.headLen:], p[:m])
+		}
 		s.off += int64(m)
 		n += int64(m)
 		s.noteRead(p[:m])
@@ -140,7 +173,7 @@ func (s *source) truncated(fi os.FileInfo) bool {
 func (s *source) restart() {
 	s.off = 0
 	s.lb.reset()
-	s.tailLen = 0
+	s.tailLen, s.headLen = 0, 0
 	s.size = -1
 }
 
