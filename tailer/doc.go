@@ -24,7 +24,12 @@
 //   - copytruncate: the file is smaller than the offset read, or it changed
 //     (size or modification time) and the 64 bytes just before the offset
 //     are no longer those read (it was truncated and rewritten past the
-//     offset between two polls): reading restarts at 0 (Truncated).
+//     offset between two polls): reading restarts at 0 (Truncated). The
+//     lines written before the truncation that were not read yet are read
+//     first from the copy that copytruncate made beside the file (a name
+//     that starts with the file's: error.log.1, error.log-20261202); a
+//     copy found later by a Group's glob continues where the original
+//     stopped, and a copy of what was already read is skipped.
 //   - deletion: the open file is drained for RotateWait (Deleted); a file
 //     created later at the path is read from its beginning (Opened).
 //   - a file missing at start is waited for and read from its beginning.
@@ -56,7 +61,8 @@
 //   - Lines written to a rotated-away or deleted file more than RotateWait
 //     after the rotation was noticed are lost.
 //   - copytruncate loses what is written between the copy and the truncate
-//     (inherent to copytruncate), and a truncation followed, before the next
+//     (inherent to copytruncate), and what was not read yet when the copy
+//     is neither beside the file nor matched by the glob; a truncation followed, before the next
 //     poll, by a rewrite whose 64 bytes before the offset read are the very
 //     bytes that were there is not recognised (its content up to the offset
 //     is then the same as what was read).
