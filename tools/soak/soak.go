@@ -38,6 +38,8 @@ func soak(ctx context.Context, o options) (*report, error) {
 			return nil, fmt.Errorf("work dir: %w", err)
 		}
 		r.dir = dir
+	} else if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("work dir: %w", err)
 	}
 	bin := o.exporterBin
 	if bin == "" {
