@@ -41,6 +41,11 @@ func TestClosedPort(t *testing.T) {
 	if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("dial %s: got %v, want connection refused", addr, err)
 	}
+	// The port stays reserved: a backend cannot take it while the test runs.
+	if s, err := Start(addr, ModeHTTPOK); err == nil {
+		s.Close()
+		t.Fatalf("a backend could listen on the closed port %s", addr)
+	}
 }
 
 func TestAcceptAndClose(t *testing.T) {
