@@ -200,7 +200,10 @@ func TestNginxHTTPOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, _ := Nginx(cfg, Options{HTTPPath: "/healthz", HTTPExpect: []probe.StatusRange{{Lo: 204, Hi: 204}}})
+	ts, unprobeable := Nginx(cfg, Options{HTTPPath: "/healthz", HTTPExpect: []probe.StatusRange{{Lo: 204, Hi: 204}}})
+	if len(unprobeable) != 0 {
+		t.Errorf("unprobeable: %+v", unprobeable)
+	}
 	if len(ts) != 1 || ts[0].HTTP.Path != "/healthz" || ts[0].HTTP.Expect[0].Lo != 204 {
 		t.Errorf("targets %+v", ts)
 	}

@@ -156,7 +156,9 @@ func TestUnixSocket(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			_, _ = io.WriteString(c, request)
+			if _, err := io.WriteString(c, request); err != nil {
+				t.Fatalf("write the request: %v", err)
+			}
 			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			got, err := io.ReadAll(c)
 			if err != nil {
