@@ -11,6 +11,8 @@ package loopback
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"syscall"
 	"testing"
 )
@@ -21,11 +23,31 @@ import (
 // succeeds either.
 func ClosedTCPAddr(tb testing.TB) string {
 	tb.Helper()
-	port, err := reserveTCP(tb, false)
+	return ClosedTCPAddrOn(tb, "127.0.0.1")
+}
+
+// ClosedTCPAddrOn is ClosedTCPAddr on another IPv4 loopback address
+// (127.0.0.0/8), as "ip:port".
+func ClosedTCPAddrOn(tb testing.TB, ip string) string {
+	tb.Helper()
+	addr, err := loopback4(ip)
 	if err != nil {
 		tb.Fatalf("loopback: closed TCP port: %v", err)
 	}
-	return fmt.Sprintf("127.0.0.1:%d", port)
+	port, err := reserveTCP(tb, addr, false)
+	if err != nil {
+		tb.Fatalf("loopback: closed TCP port on %s: %v", ip, err)
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+// loopback4 parses an IPv4 loopback address.
+func loopback4(ip string) ([4]byte, error) {
+	parsed := net.ParseIP(ip).To4()
+	if parsed == nil || !parsed.IsLoopback() {
+		return [4]byte{}, fmt.Errorf("%q is not an IPv4 loopback address", ip)
+	}
+	return [4]byte(parsed), nil
 }
 
 // FreeTCPPort returns a TCP port of 127.0.0.1 for a program under test to
@@ -37,7 +59,7 @@ func ClosedTCPAddr(tb testing.TB) string {
 // connect to the port is refused.
 func FreeTCPPort(tb testing.TB) int {
 	tb.Helper()
-	port, err := reserveTCP(tb, true)
+	port, err := reserveTCP(tb, [4]byte{127, 0, 0, 1}, true)
 	if err != nil {
 		tb.Fatalf("loopback: free TCP port: %v", err)
 	}
@@ -50,14 +72,14 @@ func FreeTCPAddr(tb testing.TB) string {
 	return fmt.Sprintf("127.0.0.1:%d", FreeTCPPort(tb))
 }
 
-// reserveTCP binds a TCP socket to 127.0.0.1 and a port the kernel picks,
-// without listening, and closes it in tb.Cleanup.
-func reserveTCP(tb testing.TB, reuseAddr bool) (int, error) {
+// reserveTCP binds a TCP socket to ip and a port the kernel picks, without
+// listening, and closes it in tb.Cleanup.
+func reserveTCP(tb testing.TB, ip [4]byte, reuseAddr bool) (int, error) {
 	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return 0, fmt.Errorf("socket: %w", err)
 	}
-	port, err := bindLoopback(fd, reuseAddr)
+	port, err := bindPortZero(fd, ip, reuseAddr)
 	if err != nil {
 		_ = syscall.Close(fd)
 		return 0, err
@@ -70,15 +92,15 @@ func reserveTCP(tb testing.TB, reuseAddr bool) (int, error) {
 	return port, nil
 }
 
-// bindLoopback binds fd to 127.0.0.1:0 and returns the port it got.
-func bindLoopback(fd int, reuseAddr bool) (int, error) {
+// bindPortZero binds fd to ip:0 and returns the port it got.
+func bindPortZero(fd int, ip [4]byte, reuseAddr bool) (int, error) {
 	if reuseAddr {
 		if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); err != nil {
 			return 0, fmt.Errorf("SO_REUSEADDR: %w", err)
 		}
 	}
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		return 0, fmt.Errorf("bind 127.0.0.1:0: %w", err)
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: ip}); err != nil {
+		return 0, fmt.Errorf("bind %v:0: %w", net.IP(ip[:]), err)
 	}
 	sa, err := syscall.Getsockname(fd)
 	if err != nil {

@@ -51,6 +51,22 @@ func TestClosedTCPAddrRefusesConnectsAndBinds(t *testing.T) {
 	}
 }
 
+func TestClosedTCPAddrOnAnotherLoopbackAddress(t *testing.T) {
+	addr := ClosedTCPAddrOn(t, "127.0.0.3")
+	if host, _, err := net.SplitHostPort(addr); err != nil || host != "127.0.0.3" {
+		t.Fatalf("addr %q, %v; want 127.0.0.3:port", addr, err)
+	}
+	if l, err := net.Listen("tcp", addr); err == nil {
+		l.Close()
+		t.Fatalf("listen on the closed port %s succeeded while it is reserved", addr)
+	}
+	for _, bad := range []string{"10.0.0.1", "::1", "localhost", ""} {
+		if _, err := loopback4(bad); err == nil {
+			t.Errorf("loopback4(%q) accepted it", bad)
+		}
+	}
+}
+
 func TestReservedPortsAreNotHandedOutByTheKernel(t *testing.T) {
 	for name, reserve := range map[string]func(testing.TB) int{
 		"closed": func(tb testing.TB) int { return portOf(tb, ClosedTCPAddr(tb)) },
@@ -100,7 +116,7 @@ func requireNoAutobindOnly(t *testing.T, port int, reuse bool) {
 		}
 		t.Fatalf("IP_LOCAL_PORT_RANGE %d-%d: %v", port, port, err)
 	}
-	got, err := bindLoopback(fd, reuse)
+	got, err := bindPortZero(fd, [4]byte{127, 0, 0, 1}, reuse)
 	switch {
 	case err == nil && got == port:
 		t.Fatalf("the kernel handed out the reserved port %d", port)
