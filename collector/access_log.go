@@ -19,7 +19,7 @@ type accessLogFile struct {
 	parser *logparse.AccessParser
 	rec    logparse.AccessRecord
 	server []byte // the configured `server` label for formats without $server_name/$host
-	gov    *Governor
+	labels labeler
 	logger *slog.Logger
 
 	keyBuf   []byte
@@ -28,23 +28,29 @@ type accessLogFile struct {
 
 	lastWarn   time.Time
 	suppressed int
+	guard      lineGuard
 }
 
 func newAccessLogFile(path string, parser *logparse.AccessParser, server string, m *Metrics, gov *Governor, logger *slog.Logger) *accessLogFile {
 	return &accessLogFile{
-		sourceStats: newSourceStats(path, m, gov), parser: parser, server: []byte(server), gov: gov,
+		sourceStats: newSourceStats(path, m, gov), parser: parser, server: []byte(server), labels: newLabeler(m, gov),
 		logger: logger, requests: map[string]*series{}, attempts: map[string]*series{},
+		guard: newLineGuard(panicSourceNginxAccess, path, m, logger),
 	}
 }
 
 // Line parses and counts one access-log line.
 func (f *accessLogFile) Line(line []byte) {
+	defer f.recoverLine(line)
+	if f.labels.stale() {
+		clear(f.requests)
+		clear(f.attempts)
+	}
 	if err := f.parser.Parse(line, &f.rec); err != nil {
-		f.counted(logparse.ResultUnrecognized)
 		f.warnMismatch(err)
+		f.counted(logparse.ResultUnrecognized)
 		return
 	}
-	f.counted(logparse.ResultClassified)
 	server := f.rec.ServerName
 	if len(server) == 0 {
 		server = f.server
@@ -52,6 +58,16 @@ func (f *accessLogFile) Line(line []byte) {
 	f.request(server, f.rec.LastUpstream(), f.rec.Status, f.rec.Generated)
 	for i := range f.rec.Attempts {
 		f.attempt(&f.rec.Attempts[i])
+	}
+	f.counted(logparse.ResultClassified) // last: a line that panics is counted once, as unrecognized
+}
+
+// recoverLine is deferred around the handling of one line; see recover.go.
+func (f *accessLogFile) recoverLine(line []byte) {
+	if r := recover(); r != nil {
+		f.guard.recovered(r, line)
+		f.counted(logparse.ResultUnrecognized)
+		f.rec = logparse.AccessRecord{}
 	}
 }
 
@@ -69,9 +85,9 @@ func (f *accessLogFile) request(server, upstream, status []byte, generated bool)
 	s, ok := f.requests[string(b)]
 	if !ok {
 		s = &series{}
-		srv := admitInto(f.gov, s, "server", server)
-		up := admitInto(f.gov, s, "upstream", upstream)
-		st := statusLabel(f.gov, s, status)
+		srv := f.labels.admit(s, "server", server)
+		up := f.labels.admit(s, "upstream", upstream)
+		st := f.labels.statusLabel(s, status)
 		s.counters = append(s.counters, f.m.Requests.WithLabelValues("nginx", srv, up, st))
 		if generated && len(status) == 3 && status[0] == '5' {
 			s.counters = append(s.counters, f.m.GeneratedResponses.WithLabelValues("nginx", srv, up, st))
@@ -88,8 +104,8 @@ func (f *accessLogFile) attempt(a *logparse.UpstreamAttempt) {
 	s, ok := f.attempts[string(b)]
 	if !ok {
 		s = &series{}
-		up := admitInto(f.gov, s, "upstream", a.Upstream)
-		s.counters = append(s.counters, f.m.UpstreamAttempts.WithLabelValues("nginx", up, statusLabel(f.gov, s, a.Status)))
+		up := f.labels.admit(s, "upstream", a.Upstream)
+		s.counters = append(s.counters, f.m.UpstreamAttempts.WithLabelValues("nginx", up, f.labels.statusLabel(s, a.Status)))
 		s.observer = f.m.UpstreamResponse.WithLabelValues("nginx", up)
 		cacheSeries(f.attempts, b, s)
 	}
@@ -116,28 +132,6 @@ func (f *accessLogFile) warnMismatch(err error) {
 	f.lastWarn, f.suppressed = now, 0
 }
 
-// admitInto bounds a label value, remembering the folded counter to bump.
-func admitInto(gov *Governor, s *series, label string, value []byte) string {
-	v, folded := gov.Admit(label, string(value))
-	if folded {
-		s.folded = append(s.folded, gov.Folded(label))
-	}
-	return v
-}
-
-// statusLabel bounds a status label: three digits, or "" when none was
-// sent; anything else (a format whose $status field holds other text) is
-// folded into __other__.
-func statusLabel(gov *Governor, s *series, status []byte) string {
-	if len(status) == 0 || (len(status) == 3 && isDigit(status[0]) && isDigit(status[1]) && isDigit(status[2])) {
-		return string(status)
-	}
-	s.folded = append(s.folded, gov.Folded("status"))
-	return OtherValue
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
 // cacheSeries stores s under key unless the cache is full: then the series
 // already cached (the busy ones, found first) stay, and the rare or
 // one-off values past the limit (say random Host headers, folded into
@@ -148,12 +142,12 @@ func cacheSeries(cache map[string]*series, key []byte, s *series) {
 	}
 }
 
-// inc bumps the counters of a series and its folded-label counters.
+// inc bumps the counters of a series and its folded- and sanitised-label counters.
 func (s *series) inc() {
 	for _, c := range s.counters {
 		c.Inc()
 	}
-	for _, c := range s.folded {
+	for _, c := range s.extra {
 		c.Inc()
 	}
 }

@@ -8,96 +8,89 @@ import (
 )
 
 // Apply makes the followed logs and syslog listeners match cfg without
-// resetting any counter. A log or listener whose settings are unchanged
-// keeps running; new ones are started first, so that a failure leaves the
-// running configuration as it was. A log whose settings changed is
-// restarted at the end of its files (its lines are never read twice), and
-// so is an access log whose log_format_from format changed in nginx.conf; a
-// listener whose settings changed is re-bound, and re-bound with its old
-// settings if that fails.
+// resetting any counter. It prepares everything that can fail first (the
+// line counters, with their log formats; the sockets of new listeners), and
+// changes nothing running unless all of it succeeded. Then:
+//   - a log whose settings changed keeps following its files from where it
+//     is, and counts with its new settings from the next line;
+//   - new logs start, removed logs stop;
+//   - a listener whose settings changed is re-bound, and re-bound with its
+//     old settings if that fails (the only step that can still fail: it is
+//     done before anything else changes);
+//   - the label limit changes last.
 func (c *Collector) Apply(cfg *config.Config) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gov.SetLimit(cfg.Limits.MaxValuesPerLabel) // before any line is read
-	commitLogs, abortLogs, err := c.prepareLogs(cfg.Logs)
+	logs, err := c.prepareLogs(cfg.Logs)
 	if err != nil {
 		c.m.ReloadSuccess.Set(0)
 		return err
 	}
 	commitListeners, err := c.prepareListeners(cfg.Syslog)
 	if err != nil {
-		abortLogs()
 		c.m.ReloadSuccess.Set(0)
 		return err
 	}
-	commitLogs()
 	if err := commitListeners(); err != nil {
 		c.m.ReloadSuccess.Set(0)
 		return err
 	}
+	c.gov.SetLimits(cfg.Limits) // before a new log reads its first line
+	c.commitLogs(logs)
 	c.m.ReloadSuccess.Set(1)
 	c.m.ReloadSuccessTime.SetToCurrentTime()
 	return nil
 }
 
-// prepareLogs starts the new logs and checks the changed ones. commit then
-// restarts the changed ones, stops the removed ones and installs the new
-// ones; abort stops what prepare started.
-func (c *Collector) prepareLogs(logs []config.LogConfig) (commit, abort func(), err error) {
-	want := map[string]bool{}
-	started := map[string]*runningLog{}
-	var changed []logChange
-	for _, lc := range logs {
-		want[lc.Path] = true
-		r := c.sources[lc.Path]
-		if r != nil { // running: its new settings, or its log_format in nginx.conf, may differ
-			if r.cfg == lc && lc.LogFormatFrom == (config.LogFormatFrom{}) {
-				continue
-			}
-			newCounter, format, err := c.lineCounterFactory(lc)
-			if err != nil {
-				c.stopAll(started)
-				return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
-			}
-			if r.cfg != lc || r.format != format { // applied once nothing can fail
-				changed = append(changed, logChange{lc, format, newCounter})
-			}
-			continue
-		}
-		r, err := c.start(lc)
-		if err != nil {
-			c.stopAll(started)
-			return nil, nil, fmt.Errorf("following %s: %w", lc.Path, err)
-		}
-		started[lc.Path] = r
-	}
-	abort = func() { c.stopAll(started) }
-	commit = func() { c.commitLogs(want, started, changed) }
-	return commit, abort, nil
+// logPlan is what Apply will do to the logs.
+type logPlan struct {
+	want    map[string]bool
+	start   []logStart // new logs
+	changed []logStart // running logs with new settings
 }
 
-// logChange is a followed log whose settings changed, with its new line counters.
-type logChange struct {
+// logStart is a log with its line counters made.
+type logStart struct {
 	lc         config.LogConfig
 	format     string
 	newCounter func(string, *slog.Logger) lineCounter
 }
 
-func (c *Collector) commitLogs(want map[string]bool, started map[string]*runningLog, changed []logChange) {
-	for _, ch := range changed {
-		_ = c.stopLog(ch.lc.Path, c.sources[ch.lc.Path])
-		resumed := ch.lc
-		resumed.FromBeginning = false // what the old tail read stays read
-		g, err := c.follow(resumed, ch.newCounter)
-		if err != nil { // only invalid tail options fail here, never a checked config
-			c.logger.Error("Restarting log follower failed", "path", ch.lc.Path, "err", err)
-			delete(c.sources, ch.lc.Path)
-			continue
+// prepareLogs makes the line counters of new logs and of running logs
+// whose settings (or log_format in nginx.conf) changed. Nothing starts.
+func (c *Collector) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
+	plan := &logPlan{want: map[string]bool{}}
+	for _, lc := range logs {
+		plan.want[lc.Path] = true
+		r := c.sources[lc.Path]
+		if r != nil && r.cfg == lc && lc.LogFormatFrom == (config.LogFormatFrom{}) {
+			continue // running, unchanged
 		}
-		c.sources[ch.lc.Path] = &runningLog{cfg: ch.lc, format: ch.format, g: g}
+		newCounter, format, err := c.lineCounterFactory(lc)
+		if err != nil {
+			return nil, fmt.Errorf("following %s: %w", lc.Path, err)
+		}
+		switch {
+		case r == nil:
+			plan.start = append(plan.start, logStart{lc, format, newCounter})
+		case r.cfg != lc || r.format != format:
+			plan.changed = append(plan.changed, logStart{lc, format, newCounter})
+		}
+	}
+	return plan, nil
+}
+
+// commitLogs switches changed logs to their new counters, stops removed
+// logs and starts new ones, in config order.
+func (c *Collector) commitLogs(plan *logPlan) {
+	for _, ch := range plan.changed {
+		r := c.sources[ch.lc.Path]
+		r.cfg, r.format = ch.lc, ch.format
+		r.counters.cur.Store(&counterFactory{newCounter: ch.newCounter})
+		c.logger.Info("Log settings changed; continuing where it was", "path", ch.lc.Path)
 	}
 	for path, r := range c.sources {
-		if !want[path] {
+		if !plan.want[path] {
 			if err := c.stopLog(path, r); err != nil {
 				c.logger.Warn("Stopping log follower", "path", path, "err", err)
 			}
@@ -105,25 +98,29 @@ func (c *Collector) commitLogs(want map[string]bool, started map[string]*running
 			c.logger.Info("Stopped following log", "path", path)
 		}
 	}
-	for path, r := range started {
-		c.sources[path] = r
+	for _, st := range plan.start {
+		counters := newCounterSwitch(st.newCounter)
+		g, err := c.follow(st.lc, counters)
+		if err != nil { // only invalid tail options fail here, never a checked config
+			c.logger.Error("Starting log follower failed", "path", st.lc.Path, "err", err)
+			continue
+		}
+		c.sources[st.lc.Path] = &runningLog{cfg: st.lc, format: st.format, g: g, counters: counters}
 	}
 }
 
-func (c *Collector) stopAll(started map[string]*runningLog) {
-	for path, r := range started {
-		_ = c.stopLog(path, r)
-	}
-}
-
-// prepareListeners binds the listeners on new addresses; commit re-binds
-// the changed ones, closes the removed ones and installs the new ones. On
-// error nothing is left bound.
+// prepareListeners binds the listeners on new addresses, held: they count
+// nothing until commit releases them. commit re-binds the changed ones
+// (the one step that can still fail: it then puts back what it changed and
+// discards the new ones), closes the removed ones and releases the new
+// ones. On error nothing new is left bound.
 func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit func() error, err error) {
 	want := map[string]bool{}
 	started := map[string]*runningListener{}
+	held := map[string]*forwardHandler{}
 	undo := func() {
-		for _, r := range started {
+		for addr, r := range started {
+			held[addr].set(discarding)
 			_ = r.l.Close()
 		}
 	}
@@ -138,33 +135,66 @@ func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit fu
 			changed = append(changed, sc)
 			continue
 		}
-		l, err := c.startSyslog(sc)
+		fwd := newForwardHandler(true)
+		l, err := c.startSyslog(sc, fwd)
 		if err != nil {
 			undo()
 			return nil, fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
 		}
-		started[sc.Listen] = &runningListener{cfg: sc, l: l}
+		started[sc.Listen], held[sc.Listen] = &runningListener{cfg: sc, l: l}, fwd
 	}
-	return func() error { return c.commitListeners(want, started, changed, undo) }, nil
+	return func() error {
+		if err := c.rebindListeners(changed); err != nil {
+			undo()
+			return err
+		}
+		c.closeListeners(want)
+		for addr, r := range started {
+			c.listeners[addr] = r
+			held[addr].set(forwarding)
+		}
+		return nil
+	}, nil
 }
 
-func (c *Collector) commitListeners(want map[string]bool, started map[string]*runningListener, changed []config.SyslogConfig, undo func()) error {
-	for _, sc := range changed { // same address, other settings: free it, bind again
+// rebindListeners binds again, with their new settings, listeners on the
+// same address; if one fails, it and those already re-bound get their old
+// settings back.
+func (c *Collector) rebindListeners(changed []config.SyslogConfig) error {
+	var done []*runningListener // the old ones replaced so far
+	for _, sc := range changed {
 		old := c.listeners[sc.Listen]
 		_ = old.l.Close()
-		l, err := c.startSyslog(sc)
+		l, err := c.startSyslog(sc, newForwardHandler(false))
 		if err != nil {
-			if back, err2 := c.startSyslog(old.cfg); err2 == nil {
-				c.listeners[sc.Listen] = &runningListener{cfg: old.cfg, l: back}
-			} else {
-				delete(c.listeners, sc.Listen)
-				c.logger.Error("Syslog listener lost: cannot bind it again with its old settings", "listen", sc.Listen, "err", err2)
+			for _, o := range append(done, old) {
+				c.restoreListener(o)
 			}
-			undo()
 			return fmt.Errorf("syslog listener %s: %w", sc.Listen, err)
 		}
 		c.listeners[sc.Listen] = &runningListener{cfg: sc, l: l}
+		done = append(done, old)
 	}
+	return nil
+}
+
+// restoreListener binds old's address again with old's settings.
+func (c *Collector) restoreListener(old *runningListener) {
+	addr := old.cfg.Listen
+	if cur := c.listeners[addr]; cur != old {
+		_ = cur.l.Close()
+	}
+	back, err := c.startSyslog(old.cfg, newForwardHandler(false))
+	if err != nil {
+		delete(c.listeners, addr)
+		c.logger.Error("Syslog listener lost: cannot bind it again with its old settings", "listen", addr, "err", err)
+		return
+	}
+	c.listeners[addr] = &runningListener{cfg: old.cfg, l: back}
+}
+
+// closeListeners closes the running listeners not in want.
+func (c *Collector) closeListeners(want map[string]bool) {
 	for addr, r := range c.listeners {
 		if !want[addr] {
 			if err := r.l.Close(); err != nil {
@@ -173,8 +203,4 @@ func (c *Collector) commitListeners(want map[string]bool, started map[string]*ru
 			delete(c.listeners, addr)
 		}
 	}
-	for addr, r := range started {
-		c.listeners[addr] = r
-	}
-	return nil
 }

@@ -59,11 +59,8 @@ func TestApplyChangedLogNotReadTwice(t *testing.T) {
 	if err := c.Apply(parse(t, fmt.Sprintf(cfg, log, "b"))); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(line)
-	f.Close()
-	waitCount(t, lines, 6)
-	time.Sleep(300 * time.Millisecond) // a second read of the file would show by now
+	appendTo(t, log, line)
+	waitAllRead(t, c, log)
 	if got := testutil.ToFloat64(lines); got != 6 {
 		t.Errorf("lines after the reload = %v, want 6 (the 5 old ones read once)", got)
 	}
@@ -134,9 +131,7 @@ func TestApplyRereadsLogFormatFrom(t *testing.T) {
 	if err := c.Apply(cfg); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80` + "\n")
-	f.Close()
+	appendTo(t, log, `10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80`+"\n")
 	waitCount(t, c.m.Requests.WithLabelValues("nginx", "s", "10.0.0.9:80", "200"), 1)
 	if got := testutil.ToFloat64(c.m.LogLines.WithLabelValues(log, "unrecognized")); got != 0 {
 		t.Errorf("unrecognized = %v: the old format was still in use", got)
@@ -158,8 +153,7 @@ func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	errs := c.m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.9.9.9:80", "s")
-	waitCount(t, errs, 2)
-	time.Sleep(300 * time.Millisecond) // a second reader would have counted by now
+	waitAllRead(t, c, log)
 	if got := testutil.ToFloat64(errs); got != 2 {
 		t.Errorf("errors = %v, want 2 (the file counted once)", got)
 	}
@@ -167,8 +161,47 @@ func TestApplyOverlappingGlobsCountOnce(t *testing.T) {
 	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\n", log))); err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(refused)
-	f.Close()
-	waitCount(t, errs, 3)
+	appendTo(t, log, refused)
+	waitAllRead(t, c, log)
+	if got := testutil.ToFloat64(errs); got != 3 {
+		t.Errorf("errors = %v, want 3", got)
+	}
+}
+
+// A reload that fails changes nothing: not the label limit, not the logs.
+func TestApplyFailedReloadKeepsLimitAndLogs(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "error.log")
+	if err := os.WriteFile(log, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\nlimits:\n  max_values_per_label: 5\n", log))); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.log")
+	bad := fmt.Sprintf("logs:\n  - path: %s\nlimits:\n  max_values_per_label: 1\nsyslog:\n  - listen: udp://%s\n", other, busy.LocalAddr())
+	if err := c.Apply(parse(t, bad)); err == nil {
+		t.Fatal("no error for a busy port")
+	}
+	if c.gov.limit != 5 {
+		t.Errorf("label limit %d after a failed reload, want 5", c.gov.limit)
+	}
+	if _, ok := c.sources[log]; !ok || len(c.sources) != 1 {
+		t.Errorf("logs after a failed reload: %v, want only %s", keysOf(c.sources), log)
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
 }

@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"log/slog"
 	"sync"
 
 	"github.com/badgateway/badgateway_exporter/tailer"
@@ -43,20 +42,22 @@ func (fc *fileClaims) release(owner string) {
 // handlerFor returns the handler of file for the log configured as owner.
 // While another entry counts the file, it reads and drops its lines; it
 // takes the file over, at the next line, once that entry is gone.
-func (c *Collector) handlerFor(file, owner string, newCounter func(string, *slog.Logger) lineCounter) tailer.Handler {
-	h := &claimingHandler{c: c, file: file, owner: owner, newCounter: newCounter}
+func (c *Collector) handlerFor(file, owner string, counters *counterSwitch) tailer.Handler {
+	h := &claimingHandler{c: c, file: file, owner: owner, counters: counters}
 	h.tryClaim()
 	return h
 }
 
-// claimingHandler counts a file once its log holds the claim on it.
+// claimingHandler counts a file once its log holds the claim on it, with
+// the log's current line counter.
 type claimingHandler struct {
-	c          *Collector
-	file       string
-	owner      string
-	newCounter func(string, *slog.Logger) lineCounter
-	counting   *fileHandler // nil while another entry counts the file
-	warned     bool
+	c        *Collector
+	file     string
+	owner    string
+	counters *counterSwitch
+	factory  *counterFactory // the one counting's line counter came from
+	counting *fileHandler    // nil while another entry counts the file
+	warned   bool
 }
 
 func (h *claimingHandler) tryClaim() bool {
@@ -69,18 +70,31 @@ func (h *claimingHandler) tryClaim() bool {
 		return false
 	}
 	logger := h.c.logger.With("path", h.file)
-	h.counting = &fileHandler{lines: h.newCounter(h.file, logger), logger: logger}
+	h.factory = h.counters.cur.Load()
+	h.counting = &fileHandler{lines: h.factory.newCounter(h.file, logger), logger: logger}
 	return true
+}
+
+// current switches to the log's new line counter after a reload changed
+// its settings; what the old one held (an open multi-line record) is
+// counted first.
+func (h *claimingHandler) current() *fileHandler {
+	if f := h.counters.cur.Load(); f != h.factory {
+		h.counting.lines.CaughtUp()
+		h.factory = f
+		h.counting.lines = f.newCounter(h.file, h.counting.logger)
+	}
+	return h.counting
 }
 
 func (h *claimingHandler) Line(line []byte) {
 	if h.counting != nil || h.tryClaim() {
-		h.counting.Line(line)
+		h.current().Line(line)
 	}
 }
 
 func (h *claimingHandler) Event(ev tailer.Event) {
 	if h.counting != nil {
-		h.counting.Event(ev)
+		h.current().Event(ev)
 	}
 }

@@ -4,10 +4,14 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/positions"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
@@ -23,13 +27,35 @@ type Collector struct {
 	mu        sync.Mutex
 	sources   map[string]*runningLog      // by configured path
 	listeners map[string]*runningListener // by listen address
+	store     *positions.Store            // nil: positions are not kept
+	sync      *positionSync
 }
 
-// runningLog is a followed log and the settings it was started with.
+// runningLog is a followed log and the settings in force.
 type runningLog struct {
-	cfg    config.LogConfig
-	format string // the compiled access-log format (log_format_from can change under an unchanged cfg)
-	g      *tailer.Group
+	cfg      config.LogConfig
+	format   string // the compiled access-log format (log_format_from can change under an unchanged cfg)
+	g        *tailer.Group
+	counters *counterSwitch // what counts its lines; replaced when the settings change
+}
+
+// counterSwitch holds the line-counter factory of a log. A reload that
+// changes a log's settings stores a new one; each file's handler, on its
+// tail's goroutine, switches to it at its next line, so the log continues
+// from where it was with the new settings.
+type counterSwitch struct {
+	cur atomic.Pointer[counterFactory]
+}
+
+// counterFactory makes the line counter of one file of a log.
+type counterFactory struct {
+	newCounter func(path string, logger *slog.Logger) lineCounter
+}
+
+func newCounterSwitch(f func(string, *slog.Logger) lineCounter) *counterSwitch {
+	sw := &counterSwitch{}
+	sw.cur.Store(&counterFactory{newCounter: f})
+	return sw
 }
 
 // runningListener is a syslog listener and the settings it was started with.
@@ -41,43 +67,49 @@ type runningListener struct {
 // New registers the metrics with reg and returns a collector following no log yet.
 func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 	m := NewMetrics(reg)
-	return &Collector{
+	c := &Collector{
 		m:         m,
 		gov:       NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
 	}
+	c.gov.StartExpiry(m)
+	return c
+}
+
+// KeepPositions makes the collector continue each log where store says an
+// earlier run left it, and save the positions of every log to store every
+// period and at Close. Call it before the first Apply; the collector closes
+// store.
+func (c *Collector) KeepPositions(store *positions.Store, period time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.store = store
+	c.sync = startPositionSync(c, period)
 }
 
 // ReloadFailed records a configuration that could not be loaded.
 func (c *Collector) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
 
-func (c *Collector) start(lc config.LogConfig) (*runningLog, error) {
-	newCounter, format, err := c.lineCounterFactory(lc)
-	if err != nil {
-		return nil, err
-	}
-	g, err := c.follow(lc, newCounter)
-	if err != nil {
-		return nil, err
-	}
-	return &runningLog{cfg: lc, format: format, g: g}, nil
-}
-
-// follow starts the tail group of a log whose line counters are ready.
-func (c *Collector) follow(lc config.LogConfig, newCounter func(string, *slog.Logger) lineCounter) (*tailer.Group, error) {
+// follow starts the tail group of a log whose line counters are ready. It
+// continues where the positions store says an earlier run left the log.
+func (c *Collector) follow(lc config.LogConfig, counters *counterSwitch) (*tailer.Group, error) {
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
 	}
-	g, err := tailer.FollowGroup(tailer.GroupOptions{
+	opts := tailer.GroupOptions{
 		Options: tailer.Options{FromBeginning: lc.FromBeginning, Logger: c.logger},
 		Globs:   []string{lc.Path},
-	}, func(path string) tailer.Handler { return c.handlerFor(path, lc.Path, newCounter) })
+	}
+	if c.store != nil {
+		opts.Positions, opts.Resume = c.store.Lookup(lc.Path)
+	}
+	g, err := tailer.FollowGroup(opts, func(path string) tailer.Handler { return c.handlerFor(path, lc.Path, counters) })
 	if err != nil {
 		return nil, err
 	}
-	c.logger.Info("Following log", "path", lc.Path, "format", lc.Format, "from_beginning", lc.FromBeginning)
+	c.logger.Info("Following log", "path", lc.Path, "format", lc.Format, "from_beginning", lc.FromBeginning, "resumed", opts.Resume)
 	return g, nil
 }
 
@@ -101,23 +133,41 @@ func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(pat
 			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
 		}, parser.Escape().String() + " " + parser.Format(), nil
 	case config.FormatHAProxy:
-		return func(path string, _ *slog.Logger) lineCounter { return newHAProxyLogFile(path, c.m, c.gov) }, "", nil
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newEventLogFile(path, panicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
+		}, "", nil
 	default:
-		return func(path string, _ *slog.Logger) lineCounter { return newErrorLogFile(path, c.m, c.gov) }, "", nil
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &logparse.NginxErrorParser{} }, c.m, c.gov, logger)
+		}, "", nil
 	}
 }
 
-// Close stops every follower.
+// Close stops every follower and listener, and saves the positions where
+// the logs stopped.
 func (c *Collector) Close() {
+	if c.sync != nil {
+		c.sync.stop()
+	}
+	c.gov.StopExpiry()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	final := positions.Logs{}
 	for path, r := range c.sources {
 		c.stopLog(path, r)
+		final[path] = r.g.Positions()
 		delete(c.sources, path)
 	}
 	for addr, r := range c.listeners {
 		_ = r.l.Close()
 		delete(c.listeners, addr)
+	}
+	if c.store != nil {
+		c.savePositions(final)
+		if err := c.store.Close(); err != nil {
+			c.logger.Warn("Closing the positions file", "err", err)
+		}
+		c.store = nil
 	}
 }
 

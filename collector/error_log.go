@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"log/slog"
+
 	"github.com/badgateway/badgateway_exporter/logparse"
 )
 
@@ -15,29 +17,56 @@ type eventParser interface {
 // It is used by one goroutine (the file's tail) only.
 type eventLogFile struct {
 	sourceStats
-	parser  eventParser
-	counter *eventCounter
-	emit    logparse.EmitFunc
+	newParser func() eventParser
+	parser    eventParser
+	counter   *eventCounter
+	emit      logparse.EmitFunc
+	guard     lineGuard
 }
 
-func newEventLogFile(path string, parser eventParser, m *Metrics, gov *Governor) *eventLogFile {
-	f := &eventLogFile{sourceStats: newSourceStats(path, m, gov), parser: parser, counter: newEventCounter(m, gov)}
+// newEventLogFile creates the counter of one file; source names its format
+// in badgateway_exporter_panics_total, and logger nil means slog.Default().
+func newEventLogFile(path, source string, newParser func() eventParser, m *Metrics, gov *Governor, logger *slog.Logger) *eventLogFile {
+	f := &eventLogFile{
+		sourceStats: newSourceStats(path, m, gov), newParser: newParser, parser: newParser(),
+		counter: newEventCounter(m, gov), guard: newLineGuard(source, path, m, logger),
+	}
 	f.emit = f.counter.count
 	return f
 }
 
 func newErrorLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
-	return newEventLogFile(path, &logparse.NginxErrorParser{}, m, gov)
+	return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &logparse.NginxErrorParser{} }, m, gov, nil)
 }
 
 // Line classifies and counts one line.
-func (f *eventLogFile) Line(line []byte) { f.counted(f.parser.Parse(line, f.emit)) }
+func (f *eventLogFile) Line(line []byte) {
+	defer f.recoverLine(line)
+	f.counted(f.parser.Parse(line, f.emit))
+}
 
 // CaughtUp is called when everything written so far has been read: a record
 // still open then will not get more lines.
 func (f *eventLogFile) CaughtUp() {
-	f.parser.Flush(f.emit)
+	f.flush()
 	f.caughtUp()
+}
+
+func (f *eventLogFile) flush() {
+	defer f.recoverLine(nil)
+	f.parser.Flush(f.emit)
+}
+
+// recoverLine is deferred around the handling of one line (nil: a flush,
+// whose lines were counted already); see recover.go.
+func (f *eventLogFile) recoverLine(line []byte) {
+	if r := recover(); r != nil {
+		f.guard.recovered(r, line)
+		if line != nil {
+			f.counted(logparse.ResultUnrecognized)
+		}
+		f.parser = f.newParser()
+	}
 }
 
 // haproxyParser adapts logparse.HAProxyParser: its records never span lines.
@@ -46,5 +75,5 @@ type haproxyParser struct{ logparse.HAProxyParser }
 func (*haproxyParser) Flush(logparse.EmitFunc) {}
 
 func newHAProxyLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
-	return newEventLogFile(path, &haproxyParser{}, m, gov)
+	return newEventLogFile(path, panicSourceHAProxy, func() eventParser { return &haproxyParser{} }, m, gov, nil)
 }

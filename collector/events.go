@@ -14,10 +14,11 @@ const seriesCacheMax = 8192
 
 // eventCounter turns logparse events into metric increments. It caches the
 // resolved series per label tuple so that the hot path does no allocation
-// and no label hashing. One per source; not safe for concurrent use.
+// and no label hashing, and drops the cache when the governor expires
+// values. One per source; not safe for concurrent use.
 type eventCounter struct {
 	m      *Metrics
-	gov    *Governor
+	labels labeler
 	keyBuf []byte
 	cache  map[string]*series
 }
@@ -26,15 +27,18 @@ type eventCounter struct {
 type series struct {
 	counters []prometheus.Counter // incremented by one
 	observer prometheus.Observer  // response time, when the event has one
-	folded   []prometheus.Counter // one per label value folded into __other__
+	extra    []prometheus.Counter // one per label value folded into __other__ or sanitised
 }
 
 func newEventCounter(m *Metrics, gov *Governor) *eventCounter {
-	return &eventCounter{m: m, gov: gov, cache: map[string]*series{}}
+	return &eventCounter{m: m, labels: newLabeler(m, gov), cache: map[string]*series{}}
 }
 
 // count adds one event to its series.
 func (c *eventCounter) count(ev *logparse.Event) {
+	if c.labels.stale() {
+		clear(c.cache)
+	}
 	b := append(c.keyBuf[:0], byte(ev.Kind), byte(ev.Health), byte(ev.Proxy), byte(ev.Cause))
 	if ev.NoLiveUpstreams {
 		b = append(b, 1)
@@ -58,15 +62,10 @@ func (c *eventCounter) count(ev *logparse.Event) {
 	}
 }
 
-// admit bounds a label value, remembering the folded counter to bump.
-func (c *eventCounter) admit(s *series, label string, value []byte) string {
-	return admitInto(c.gov, s, label, value)
-}
-
 func (c *eventCounter) resolve(ev *logparse.Event) *series {
 	s := &series{}
 	proxy := ev.Proxy.String()
-	upstream := c.admit(s, "upstream", ev.Upstream)
+	upstream := c.labels.admit(s, "upstream", ev.Upstream)
 	switch {
 	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
 		// A state change, and for nginx `temporarily disabled` a consequence
@@ -77,11 +76,11 @@ func (c *eventCounter) resolve(ev *logparse.Event) *series {
 		}
 		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), cause))
 		if ev.NoLiveUpstreams {
-			server := c.admit(s, "server", ev.Server)
+			server := c.labels.admit(s, "server", ev.Server)
 			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, logparse.CauseNoLiveUpstreams.String(), upstream, server))
 		}
 	case ev.Kind == logparse.KindRequest:
-		server := c.admit(s, "server", ev.Server)
+		server := c.labels.admit(s, "server", ev.Server)
 		status := ""
 		if ev.Status >= 0 {
 			status = strconv.Itoa(ev.Status)
@@ -92,7 +91,7 @@ func (c *eventCounter) resolve(ev *logparse.Event) *series {
 		}
 		s.observer = c.m.UpstreamResponse.WithLabelValues(proxy, upstream)
 	default:
-		server := c.admit(s, "server", ev.Server)
+		server := c.labels.admit(s, "server", ev.Server)
 		s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, ev.Cause.String(), upstream, server))
 	}
 	return s

@@ -1,7 +1,3 @@
-// Package collector connects log sources to metrics: it follows the
-// configured logs with package tailer, classifies each line with package
-// logparse and counts the result in the metrics of metrics.md, bounding the
-// label values that come from logs.
 package collector
 
 import (
@@ -26,11 +22,18 @@ type Metrics struct {
 	LogTruncations *prometheus.CounterVec // path
 	LogLastLine    *prometheus.GaugeVec   // path
 
-	SyslogErrors      *prometheus.CounterVec // path, kind
-	LabelValuesFolded *prometheus.CounterVec // label
+	SyslogErrors         *prometheus.CounterVec // path, kind
+	SyslogDropped        *prometheus.CounterVec // path
+	LabelValuesFolded    *prometheus.CounterVec // label
+	LabelValuesSanitized *prometheus.CounterVec // label, reason
+	LabelValuesExpired   *prometheus.CounterVec // label
+	Panics               *prometheus.CounterVec // source
 
 	ReloadSuccess     prometheus.Gauge
 	ReloadSuccessTime prometheus.Gauge
+
+	PositionsSaved      prometheus.Gauge
+	PositionsSaveErrors prometheus.Counter
 }
 
 // NewMetrics creates the metrics and registers them with reg.
@@ -83,12 +86,28 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"path"}),
 		SyslogErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "syslog_errors_total",
-			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), rejected (connection limit).",
+			Help: "Syslog messages that could not be read whole: malformed (skipped), truncated (over max_message_bytes), evicted (an idle TCP connection closed at the connection limit to let a new one in).",
 		}, []string{"path", "kind"}),
+		SyslogDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "syslog_dropped_total",
+			Help: "Syslog datagrams the kernel dropped for a UDP listener's socket because its receive buffer was full (SO_RXQ_OVFL).",
+		}, []string{"path"}),
 		LabelValuesFolded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "label_values_folded_total",
 			Help: "Increments whose label value was folded into __other__ because the label reached limits.max_values_per_label distinct values.",
 		}, []string{"label"}),
+		LabelValuesSanitized: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "label_values_sanitized_total",
+			Help: "Increments whose label value from a log was changed: invalid UTF-8 replaced with U+FFFD (reason=invalid_utf8), or cut to limits.max_label_value_bytes (reason=too_long).",
+		}, []string{"label", "reason"}),
+		LabelValuesExpired: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "label_values_expired_total",
+			Help: "Label values whose series were deleted because the label was full and the value was not used for limits.label_value_ttl.",
+		}, []string{"label"}),
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "panics_total",
+			Help: "Log lines or syslog messages whose handling panicked (a bug: please report it); the line is counted as unrecognized.",
+		}, []string{"source"}),
 		ReloadSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "exporter", Name: "config_last_reload_successful",
 			Help: "Whether the last configuration reload attempt was successful.",
@@ -97,10 +116,42 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: namespace, Subsystem: "exporter", Name: "config_last_reload_success_timestamp_seconds",
 			Help: "Unix time of the last successful configuration load.",
 		}),
+		PositionsSaved: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "positions_last_save_timestamp_seconds",
+			Help: "Unix time at which the positions file (how far each log was read) was last written.",
+		}),
+		PositionsSaveErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "exporter", Name: "positions_save_errors_total",
+			Help: "Failed writes of the positions file.",
+		}),
 	}
+	reg.MustRegister(m.PositionsSaved, m.PositionsSaveErrors)
 	reg.MustRegister(m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses,
 		m.UpstreamAttempts, m.UpstreamResponse, m.LogLines, m.LogReadErrors,
-		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.LabelValuesFolded,
+		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
+		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
+	for _, source := range []string{panicSourceNginxError, panicSourceNginxAccess, panicSourceHAProxy, panicSourceSyslog} {
+		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
+	}
 	return m
+}
+
+// seriesVec is a metric vector whose series can be listed and deleted.
+type seriesVec interface {
+	prometheus.Collector
+	Delete(prometheus.Labels) bool
+}
+
+// vecsWithLabel are the vectors that carry a governed label.
+func (m *Metrics) vecsWithLabel(label string) []seriesVec {
+	switch label {
+	case "upstream":
+		return []seriesVec{m.UpstreamErrors, m.HealthEvents, m.Requests, m.GeneratedResponses, m.UpstreamAttempts, m.UpstreamResponse}
+	case "server":
+		return []seriesVec{m.UpstreamErrors, m.Requests, m.GeneratedResponses}
+	case "path":
+		return []seriesVec{m.LogLines, m.LogReadErrors, m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors}
+	}
+	return nil
 }

@@ -12,7 +12,9 @@ import (
 // listener (path="syslog://ADDR"). Used by one goroutine at a time.
 type sourceStats struct {
 	m        *Metrics
+	rawPath  string // as configured or matched; path is its governed label value
 	path     string
+	labels   labeler
 	lines    [3]prometheus.Counter // by logparse.Result
 	lastLine prometheus.Gauge
 	unread   bool // lines counted since lastLine was set
@@ -20,23 +22,39 @@ type sourceStats struct {
 }
 
 func newSourceStats(path string, m *Metrics, gov *Governor) sourceStats {
-	pathLabel, folded := gov.Admit("path", path)
-	if folded {
-		gov.Folded("path").Inc()
-	}
-	s := sourceStats{m: m, path: pathLabel, now: time.Now}
-	for _, r := range []logparse.Result{logparse.ResultUnrecognized, logparse.ResultIgnored, logparse.ResultClassified} {
-		s.lines[r] = m.LogLines.WithLabelValues(pathLabel, r.String())
-	}
-	s.lastLine = m.LogLastLine.WithLabelValues(pathLabel)
-	m.LogReadErrors.WithLabelValues(pathLabel)
-	m.LogRotations.WithLabelValues(pathLabel)
-	m.LogTruncations.WithLabelValues(pathLabel)
+	s := sourceStats{m: m, rawPath: path, labels: newLabeler(m, gov), now: time.Now}
+	s.resolve()
 	return s
+}
+
+// resolve admits the path label (counting, once per admission, what was
+// done to it) and resolves the source's series.
+func (s *sourceStats) resolve() {
+	pathLabel, how := s.labels.gov.Admit("path", []byte(s.rawPath))
+	for _, c := range s.labels.admissionCounters("path", how) {
+		c.Inc()
+	}
+	s.path = pathLabel
+	for _, r := range []logparse.Result{logparse.ResultUnrecognized, logparse.ResultIgnored, logparse.ResultClassified} {
+		s.lines[r] = s.m.LogLines.WithLabelValues(pathLabel, r.String())
+	}
+	s.lastLine = s.m.LogLastLine.WithLabelValues(pathLabel)
+	s.m.LogReadErrors.WithLabelValues(pathLabel)
+	s.m.LogRotations.WithLabelValues(pathLabel)
+	s.m.LogTruncations.WithLabelValues(pathLabel)
+}
+
+// current resolves the series again if the governor expired values since:
+// called before any of them is used.
+func (s *sourceStats) current() {
+	if s.labels.stale() {
+		s.resolve()
+	}
 }
 
 // counted records one line's result.
 func (s *sourceStats) counted(r logparse.Result) {
+	s.current()
 	s.lines[r].Inc()
 	s.unread = true
 }
@@ -44,11 +62,12 @@ func (s *sourceStats) counted(r logparse.Result) {
 // caughtUp stamps the time of the last line read, once per batch.
 func (s *sourceStats) caughtUp() {
 	if s.unread {
+		s.current()
 		s.lastLine.Set(float64(s.now().UnixNano()) / 1e9)
 		s.unread = false
 	}
 }
 
-func (s *sourceStats) Rotated()   { s.m.LogRotations.WithLabelValues(s.path).Inc() }
-func (s *sourceStats) Truncated() { s.m.LogTruncations.WithLabelValues(s.path).Inc() }
-func (s *sourceStats) ReadError() { s.m.LogReadErrors.WithLabelValues(s.path).Inc() }
+func (s *sourceStats) Rotated()   { s.current(); s.m.LogRotations.WithLabelValues(s.path).Inc() }
+func (s *sourceStats) Truncated() { s.current(); s.m.LogTruncations.WithLabelValues(s.path).Inc() }
+func (s *sourceStats) ReadError() { s.current(); s.m.LogReadErrors.WithLabelValues(s.path).Inc() }

@@ -16,28 +16,40 @@ import (
 // its program name (tag) to the nginx error-log or HAProxy parser. Package
 // syslog serialises the calls, so no locking is needed here.
 type syslogSource struct {
-	stats   sourceStats
-	routes  map[string]string
-	parsers map[string]eventParser // by format
-	counter *eventCounter
-	emit    logparse.EmitFunc
-	errors  *prometheus.CounterVec
-	logger  *slog.Logger
-	unknown map[string]bool // tags without a route, logged once each
+	stats      sourceStats
+	routes     map[string]string
+	parsers    map[string]eventParser        // by format
+	newParsers map[string]func() eventParser // by format: to replace one that panicked
+	counter    *eventCounter
+	emit       logparse.EmitFunc
+	errors     *prometheus.CounterVec
+	dropped    *prometheus.CounterVec
+	logger     *slog.Logger
+	guard      lineGuard
+	unknown    map[string]bool // tags without a route, logged once each
 }
 
 func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Governor, logger *slog.Logger) *syslogSource {
 	s := &syslogSource{
-		stats:   newSourceStats(path, m, gov),
-		routes:  sc.RouteNames(),
-		parsers: map[string]eventParser{string(config.FormatNginxError): &logparse.NginxErrorParser{}, string(config.FormatHAProxy): &haproxyParser{}},
+		stats:  newSourceStats(path, m, gov),
+		routes: sc.RouteNames(),
+		newParsers: map[string]func() eventParser{
+			string(config.FormatNginxError): func() eventParser { return &logparse.NginxErrorParser{} },
+			string(config.FormatHAProxy):    func() eventParser { return &haproxyParser{} },
+		},
+		parsers: map[string]eventParser{},
 		counter: newEventCounter(m, gov),
 		errors:  m.SyslogErrors,
+		dropped: m.SyslogDropped,
 		logger:  logger,
+		guard:   newLineGuard(panicSourceSyslog, path, m, logger),
 		unknown: map[string]bool{},
 	}
+	for format, newParser := range s.newParsers {
+		s.parsers[format] = newParser()
+	}
 	s.emit = s.counter.count
-	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Rejected} {
+	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Evicted} {
 		m.SyslogErrors.WithLabelValues(s.stats.path, kind.String())
 	}
 	return s
@@ -47,8 +59,7 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 // lines (FastCGI stderr): each is a line of the record, flushed at its end.
 func (s *syslogSource) Message(msg *syslog.Message) {
 	format := syslog.RouteTag(msg.Tag, s.routes, "")
-	p := s.parsers[format]
-	if p == nil {
+	if s.parsers[format] == nil {
 		s.stats.counted(logparse.ResultUnrecognized)
 		if tag := string(msg.Tag); !s.unknown[tag] && len(s.unknown) < 100 {
 			s.unknown[tag] = true
@@ -64,22 +75,49 @@ func (s *syslogSource) Message(msg *syslog.Message) {
 		} else {
 			content = nil
 		}
-		s.stats.counted(p.Parse(line, s.emit))
+		s.line(format, line)
 	}
-	p.Flush(s.emit)
+	s.flush(format)
 	s.stats.unread = true
 	s.stats.caughtUp()
 }
 
+// line classifies one line of a message.
+func (s *syslogSource) line(format string, line []byte) {
+	defer s.recoverLine(format, line)
+	s.stats.counted(s.parsers[format].Parse(line, s.emit))
+}
+
+// flush ends the record of a message.
+func (s *syslogSource) flush(format string) {
+	defer s.recoverLine(format, nil)
+	s.parsers[format].Flush(s.emit)
+}
+
+// recoverLine is deferred around the handling of one line of a message
+// (nil: the flush at its end); see recover.go.
+func (s *syslogSource) recoverLine(format string, line []byte) {
+	if r := recover(); r != nil {
+		s.guard.recovered(r, line)
+		if line != nil {
+			s.stats.counted(logparse.ResultUnrecognized)
+		}
+		s.parsers[format] = s.newParsers[format]()
+	}
+}
+
 // Event counts what the listener could not deliver.
 func (s *syslogSource) Event(ev syslog.Event) {
+	s.stats.current() // s.stats.path is current
 	switch ev.Kind {
 	case syslog.Malformed:
 		s.stats.counted(logparse.ResultUnrecognized)
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
 		s.logger.Debug("Malformed syslog message skipped", "remote", ev.Remote, "err", ev.Err)
-	case syslog.Truncated, syslog.Rejected:
+	case syslog.Truncated, syslog.Evicted:
 		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+	case syslog.Dropped:
+		s.dropped.WithLabelValues(s.stats.path).Add(float64(ev.Count))
 	case syslog.ReadError:
 		s.stats.ReadError()
 	}
@@ -87,33 +125,83 @@ func (s *syslogSource) Event(ev syslog.Event) {
 
 // startSyslog starts one listener. Its source is created once the listener
 // knows its address (the `path` label); messages wait for it.
-func (c *Collector) startSyslog(sc config.SyslogConfig) (*syslog.Listener, error) {
-	fwd := &forwardHandler{}
+func (c *Collector) startSyslog(sc config.SyslogConfig, fwd *forwardHandler) (*syslog.Listener, error) {
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
-	l, err := syslog.Listen(syslog.Config{Listen: sc.Listen, MaxMessageBytes: sc.MaxMessageBytes, Logger: c.logger}, fwd)
+	cfg := sc.ListenerConfig()
+	cfg.Logger = c.logger
+	l, err := syslog.Listen(cfg, fwd)
 	if err != nil {
 		return nil, err
 	}
 	fwd.target = newSyslogSource(l.Path(), sc, c.m, c.gov, c.logger.With("listen", l.Path()))
+	if l.CountsDrops() {
+		c.m.SyslogDropped.WithLabelValues(l.Path())
+	}
 	c.logger.Info("Listening for syslog", "listen", sc.Listen, "path", l.Path(), "routes", sc.RouteNames())
 	return l, nil
 }
 
-// forwardHandler hands the listener's calls to a source created after Listen.
+// forwardHandler hands the listener's calls to a source created after
+// Listen. A listener prepared by a reload that may still fail is held: its
+// messages wait (in the kernel's socket buffer once one is waiting here)
+// until the reload commits (release) or fails (discard: nothing is counted
+// for a listener that never ran).
 type forwardHandler struct {
-	mu     sync.Mutex
-	target syslog.Handler
+	mu      sync.Mutex
+	changed *sync.Cond
+	state   forwardState
+	waiting int // calls waiting while held
+	target  syslog.Handler
+}
+
+type forwardState uint8
+
+const (
+	forwarding forwardState = iota
+	holding
+	discarding
+)
+
+func newForwardHandler(held bool) *forwardHandler {
+	f := &forwardHandler{}
+	f.changed = sync.NewCond(&f.mu)
+	if held {
+		f.state = holding
+	}
+	return f
+}
+
+// set releases (forwarding) or discards a held handler.
+func (f *forwardHandler) set(s forwardState) {
+	f.mu.Lock()
+	f.state = s
+	f.mu.Unlock()
+	f.changed.Broadcast()
+}
+
+// ready waits while held and reports whether to forward; f.mu is held.
+func (f *forwardHandler) ready() bool {
+	for f.state == holding {
+		f.waiting++
+		f.changed.Wait()
+		f.waiting--
+	}
+	return f.state == forwarding
 }
 
 func (f *forwardHandler) Message(m *syslog.Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.target.Message(m)
+	if f.ready() {
+		f.target.Message(m)
+	}
 }
 
 func (f *forwardHandler) Event(ev syslog.Event) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.target.Event(ev)
+	if f.ready() {
+		f.target.Event(ev)
+	}
 }

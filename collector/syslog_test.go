@@ -3,6 +3,9 @@ package collector
 import (
 	"errors"
 	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +27,13 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 	s.Message(&syslog.Message{Tag: []byte("sshd"), Content: []byte("Accepted publickey")})
 	s.Event(syslog.Event{Kind: syslog.Malformed, Err: errors.New("no PRI")})
 	s.Event(syslog.Event{Kind: syslog.Truncated})
+	// evicted is exported at 0 before any eviction.
+	if n := testutil.CollectAndCount(m.SyslogErrors); n != 3 {
+		t.Errorf("%d syslog_errors_total series, want malformed, truncated and evicted", n)
+	}
+	s.Event(syslog.Event{Kind: syslog.Evicted, Remote: "127.0.0.1:40000"})
+	s.Event(syslog.Event{Kind: syslog.Dropped, Count: 7})
+	s.Event(syslog.Event{Kind: syslog.Dropped, Count: 5})
 
 	for _, c := range []struct {
 		name string
@@ -36,9 +46,48 @@ func TestSyslogSourceRoutesAndCounts(t *testing.T) {
 		{"unrouted and malformed", m.LogLines.WithLabelValues(path, "unrecognized"), 2},
 		{"malformed", m.SyslogErrors.WithLabelValues(path, "malformed"), 1},
 		{"truncated", m.SyslogErrors.WithLabelValues(path, "truncated"), 1},
+		{"evicted", m.SyslogErrors.WithLabelValues(path, "evicted"), 1},
+		{"dropped", m.SyslogDropped.WithLabelValues(path), 12},
 	} {
 		if got := testutil.ToFloat64(c.c); got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// The listener settings of the config reach the listeners: max_connections
+// (an eviction), socket_mode, and the drop counter of a UDP listener,
+// exported at 0 from the start.
+func TestStartSyslogSettings(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "log.sock")
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	yml := "syslog:\n" +
+		"  - listen: tcp://127.0.0.1:0\n    max_connections: 1\n" +
+		"  - listen: udp://127.0.0.1:0\n    read_buffer_bytes: 65536\n" +
+		"  - listen: unixgram://" + sock + "\n    socket_mode: 0620\n"
+	if err := c.Apply(parse(t, yml)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(sock); err != nil || fi.Mode().Perm() != 0o620 {
+		t.Errorf("socket file: %v, %v; want mode 0620", fi, err)
+	}
+	if n := testutil.CollectAndCount(c.m.SyslogDropped); n != 1 {
+		t.Errorf("%d syslog_dropped_total series, want the UDP listener's only", n)
+	}
+	if got := testutil.ToFloat64(c.m.SyslogDropped.WithLabelValues("syslog://127.0.0.1:0")); got != 0 {
+		t.Errorf("dropped = %v", got)
+	}
+	if n := testutil.CollectAndCount(c.m.SyslogDropped); n != 1 {
+		t.Errorf("%d syslog_dropped_total series: the one exported was not the UDP listener's", n)
+	}
+	addr := c.listeners["tcp://127.0.0.1:0"].l.Addr().String()
+	for range 2 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+	}
+	waitCount(t, c.m.SyslogErrors.WithLabelValues("syslog+tcp://127.0.0.1:0", "evicted"), 1)
 }

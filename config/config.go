@@ -4,8 +4,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -13,8 +15,19 @@ import (
 // DefaultErrorLog is what the exporter tails when it runs without a config file.
 const DefaultErrorLog = "/var/log/nginx/error.log"
 
-// DefaultMaxValuesPerLabel bounds the distinct values of a log-derived label.
-const DefaultMaxValuesPerLabel = 1000
+// Default limits on log-derived label values.
+const (
+	DefaultMaxValuesPerLabel  = 1000      // distinct values per label
+	DefaultMaxLabelValueBytes = 256       // bytes of one value; longer ones are cut
+	DefaultLabelValueTTL      = time.Hour // idle time after which a value may give its slot back
+)
+
+// Bounds of the limits a configuration may set.
+const (
+	MinLabelValueBytes = 16          // room for a host:port or `__other__`
+	MaxLabelValueBytes = 64 << 10    // one series' label, not a log line
+	MinLabelValueTTL   = time.Minute // the expiry sweeps run every TTL/4
+)
 
 // Config is the whole configuration file.
 type Config struct {
@@ -22,24 +35,46 @@ type Config struct {
 	Syslog []SyslogConfig `yaml:"syslog"`
 	Limits Limits         `yaml:"limits"`
 	Probes ProbesConfig   `yaml:"probes"`
+	// Positions records how far each log was read, to continue there
+	// after a restart.
+	Positions PositionsConfig `yaml:"positions"`
 }
 
-// Limits bound what the exporter keeps.
+// Limits bound what the exporter keeps of log-derived label values.
 type Limits struct {
-	MaxValuesPerLabel int `yaml:"max_values_per_label"`
+	MaxValuesPerLabel  int           `yaml:"max_values_per_label"`
+	MaxLabelValueBytes int           `yaml:"max_label_value_bytes"`
+	LabelValueTTL      time.Duration `yaml:"label_value_ttl"` // 0: values never expire
 }
 
 // SetDefaults fills the default limits.
-func (l *Limits) SetDefaults() { l.MaxValuesPerLabel = DefaultMaxValuesPerLabel }
+func (l *Limits) SetDefaults() {
+	l.MaxValuesPerLabel = DefaultMaxValuesPerLabel
+	l.MaxLabelValueBytes = DefaultMaxLabelValueBytes
+	l.LabelValueTTL = DefaultLabelValueTTL
+}
 
 func (l *Limits) validate() (string, error) {
-	if l.MaxValuesPerLabel < 1 {
+	switch {
+	case l.MaxValuesPerLabel < 1:
 		return "max_values_per_label", fmt.Errorf("must be at least 1, got %d", l.MaxValuesPerLabel)
+	case l.MaxLabelValueBytes < MinLabelValueBytes || l.MaxLabelValueBytes > MaxLabelValueBytes:
+		return "max_label_value_bytes", fmt.Errorf("must be between %d and %d, got %d", MinLabelValueBytes, MaxLabelValueBytes, l.MaxLabelValueBytes)
+	case l.LabelValueTTL != 0 && l.LabelValueTTL < MinLabelValueTTL:
+		return "label_value_ttl", fmt.Errorf("must be 0 (never expire) or at least %v, got %v", MinLabelValueTTL, l.LabelValueTTL)
 	}
 	return "", nil
 }
 
+// errNothingToDo refuses a configuration that would follow nothing: the
+// exporter would serve empty metrics that look like a healthy quiet proxy.
+var errNothingToDo = errors.New("nothing to do: add a logs entry (e.g. logs: [{path: " + DefaultErrorLog +
+	"}]), a syslog listener (e.g. syslog: [{listen: udp://127.0.0.1:5514}]) or probes targets")
+
 func (c *Config) validate() (string, error) {
+	if len(c.Logs) == 0 && len(c.Syslog) == 0 && !c.Probes.Enabled() {
+		return "", errNothingToDo
+	}
 	seen := map[string]int{}
 	for i, l := range c.Logs {
 		if j, dup := seen[l.Path]; dup {
@@ -57,14 +92,17 @@ func (c *Config) validate() (string, error) {
 	return "", nil
 }
 
-// SetDefaults sets what an empty file means.
-func (c *Config) SetDefaults() { c.Limits.SetDefaults() }
+// SetDefaults sets the defaults of what the file leaves out.
+func (c *Config) SetDefaults() {
+	c.Limits.SetDefaults()
+	c.Positions.SetDefaults()
+}
 
 // Default is the configuration used without --config.file: the Debian/Ubuntu
 // nginx error log, waited for if it does not exist yet.
 func Default() *Config {
 	c := &Config{Logs: []LogConfig{{Path: DefaultErrorLog, Format: FormatNginxError}}}
-	c.Limits.SetDefaults()
+	c.SetDefaults()
 	return c
 }
 
@@ -83,11 +121,10 @@ func Parse(data []byte, file string) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &FieldError{File: file, Err: err}
 	}
-	c := &Config{}
-	if len(root.Content) == 0 { // empty file
-		c.SetDefaults()
-		return c, nil
+	if len(root.Content) == 0 { // empty, or only comments
+		return nil, &FieldError{File: file, Err: errNothingToDo}
 	}
+	c := &Config{}
 	if err := decodeStrict(root.Content[0], c, file, ""); err != nil {
 		return nil, err
 	}

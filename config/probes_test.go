@@ -53,11 +53,11 @@ func TestProbesDefaults(t *testing.T) {
 		p.Discover.Interval != DefaultDiscoveryInterval || p.Targets[0].Module != "tcp" {
 		t.Errorf("defaults: %+v", p)
 	}
-	c, err = Parse([]byte("probes:\n  interval: 3s\n"), "inline.yml")
+	c, err = Parse([]byte("probes:\n  interval: 3s\n  targets:\n    - upstream: 127.0.0.1:80\n"), "inline.yml")
 	if err != nil || c.Probes.Timeout != 1500*time.Millisecond {
 		t.Errorf("a short interval without a timeout: %v, %v", c.Probes.Timeout, err)
 	}
-	c, err = Parse([]byte("logs: []\n"), "inline.yml")
+	c, err = Parse([]byte("logs:\n  - path: /x.log\n"), "inline.yml")
 	if err != nil || c.Probes.Enabled() {
 		t.Errorf("no probes section: %+v, %v", c.Probes, err)
 	}

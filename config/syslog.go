@@ -2,11 +2,24 @@ package config
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/badgateway/badgateway_exporter/syslog"
+)
+
+// Bounds of the syslog listener settings.
+const (
+	maxSyslogConnections = 65536
+	minIdleTimeout       = time.Second
+	minReadBufferBytes   = 4096
+	maxReadBufferBytes   = 1 << 30
 )
 
 // SyslogConfig is one built-in syslog listener, so that HAProxy (which logs
@@ -19,11 +32,50 @@ type SyslogConfig struct {
 	Routes map[string]Format `yaml:"routes"`
 	// MaxMessageBytes truncates longer messages (default 64 KiB).
 	MaxMessageBytes int `yaml:"max_message_bytes"`
+	// MaxConnections bounds open TCP connections (tcp:// only, default
+	// 256): a new one beyond it closes the connection idle for longest.
+	MaxConnections int `yaml:"max_connections"`
+	// IdleTimeout closes a TCP connection that sent nothing for so long
+	// (tcp:// only, default 10m, 0: never).
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// ReadBufferBytes is the UDP socket's receive buffer (udp:// only,
+	// default 4 MiB, capped by the kernel's net.core.rmem_max; 0: the
+	// system's default): datagrams wait there while one is handled.
+	ReadBufferBytes int `yaml:"read_buffer_bytes"`
+	// SocketMode is the permission of the socket file (unixgram:// only,
+	// default 0666).
+	SocketMode FileMode `yaml:"socket_mode"`
 }
+
+// FileMode is a permission written in octal: 0660, "0660" or 0o660 (never
+// read as a decimal number).
+type FileMode fs.FileMode
+
+// UnmarshalYAML reads the mode's text as octal, whatever YAML makes of it.
+func (m *FileMode) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.ScalarNode {
+		return fmt.Errorf("want octal permission bits like 0660, got %s", kindName(node))
+	}
+	v, err := strconv.ParseUint(strings.TrimPrefix(node.Value, "0o"), 8, 32)
+	if err != nil || v > 0o777 {
+		return fmt.Errorf("%q is not a permission in octal, like 0660 (0 to 0777)", node.Value)
+	}
+	*m = FileMode(v)
+	return nil
+}
+
+// String formats the mode as 0660.
+func (m FileMode) String() string { return fmt.Sprintf("%#04o", uint32(m)) }
 
 // SetDefaults fills the defaults; routes given in the file replace the
 // default routes (validate fills them when none are given).
-func (s *SyslogConfig) SetDefaults() { s.MaxMessageBytes = 64 << 10 }
+func (s *SyslogConfig) SetDefaults() {
+	s.MaxMessageBytes = syslog.DefaultMaxMessageBytes
+	s.MaxConnections = syslog.DefaultMaxConnections
+	s.IdleTimeout = syslog.DefaultIdleTimeout
+	s.ReadBufferBytes = syslog.DefaultReadBuffer
+	s.SocketMode = FileMode(syslog.DefaultSocketMode)
+}
 
 func defaultRoutes() map[string]Format {
 	routes := map[string]Format{}
@@ -37,7 +89,8 @@ func (s *SyslogConfig) validate() (string, error) {
 	if s.Listen == "" {
 		return "listen", fmt.Errorf("missing: give udp://HOST:PORT, tcp://HOST:PORT or unixgram:///PATH")
 	}
-	if _, _, err := syslog.ParseListenURL(s.Listen); err != nil {
+	network, _, err := syslog.ParseListenURL(s.Listen)
+	if err != nil {
 		return "listen", err
 	}
 	if s.Routes == nil {
@@ -54,13 +107,53 @@ func (s *SyslogConfig) validate() (string, error) {
 	if s.MaxMessageBytes < 480 {
 		return "max_message_bytes", fmt.Errorf("must be at least 480 (RFC 3164), got %d", s.MaxMessageBytes)
 	}
+	return s.validateSocket(network)
+}
+
+// validateSocket checks the settings of one kind of socket, and that the
+// others keep their defaults.
+func (s *SyslogConfig) validateSocket(network string) (string, error) {
+	tcp, udp := strings.HasPrefix(network, "tcp"), strings.HasPrefix(network, "udp")
+	switch {
+	case s.MaxConnections < 1 || s.MaxConnections > maxSyslogConnections:
+		return "max_connections", fmt.Errorf("must be 1 to %d, got %d", maxSyslogConnections, s.MaxConnections)
+	case !tcp && s.MaxConnections != syslog.DefaultMaxConnections:
+		return "max_connections", fmt.Errorf("only for tcp:// listeners")
+	case s.IdleTimeout < 0 || (s.IdleTimeout > 0 && s.IdleTimeout < minIdleTimeout):
+		return "idle_timeout", fmt.Errorf("must be 0 (never) or at least %v, got %v", minIdleTimeout, s.IdleTimeout)
+	case !tcp && s.IdleTimeout != syslog.DefaultIdleTimeout:
+		return "idle_timeout", fmt.Errorf("only for tcp:// listeners")
+	case s.ReadBufferBytes != 0 && (s.ReadBufferBytes < minReadBufferBytes || s.ReadBufferBytes > maxReadBufferBytes):
+		return "read_buffer_bytes", fmt.Errorf("must be 0 (the system's default) or %d to %d, got %d", minReadBufferBytes, maxReadBufferBytes, s.ReadBufferBytes)
+	case !udp && s.ReadBufferBytes != syslog.DefaultReadBuffer:
+		return "read_buffer_bytes", fmt.Errorf("only for udp:// listeners")
+	case s.SocketMode&0o222 == 0:
+		return "socket_mode", fmt.Errorf("%v lets no user but root write to the socket: give write permission (e.g. 0660)", s.SocketMode)
+	case network != "unixgram" && s.SocketMode != FileMode(syslog.DefaultSocketMode):
+		return "socket_mode", fmt.Errorf("only for unixgram:// listeners")
+	}
 	return "", nil
+}
+
+// ListenerConfig returns the settings for syslog.Listen (without Logger).
+func (s SyslogConfig) ListenerConfig() syslog.Config {
+	c := syslog.Config{
+		Listen: s.Listen, MaxMessageBytes: s.MaxMessageBytes, MaxConnections: s.MaxConnections,
+		IdleTimeout: s.IdleTimeout, ReadBuffer: s.ReadBufferBytes, SocketMode: fs.FileMode(s.SocketMode),
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = -1 // never
+	}
+	if c.ReadBuffer == 0 {
+		c.ReadBuffer = -1 // the system's default
+	}
+	return c
 }
 
 // Key identifies a listener's settings: equal keys need no restart on reload.
 func (s SyslogConfig) Key() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s|%d", s.Listen, s.MaxMessageBytes)
+	fmt.Fprintf(&b, "%s|%d|%d|%v|%d|%v", s.Listen, s.MaxMessageBytes, s.MaxConnections, s.IdleTimeout, s.ReadBufferBytes, s.SocketMode)
 	for _, tag := range slices.Sorted(maps.Keys(s.Routes)) {
 		fmt.Fprintf(&b, "|%s=%s", tag, s.Routes[tag])
 	}

@@ -58,9 +58,14 @@ func NewManager(logger *slog.Logger) *Manager {
 		skipped: map[Unprobeable]bool{}, reset: make(chan struct{}, 1), stop: make(chan struct{})}
 }
 
+// Check reports whether Apply would accept cfg, changing nothing.
+func (m *Manager) Check(cfg config.ProbesConfig) error {
+	return SchedulerOptions(cfg, m.logger).Check()
+}
+
 // Apply takes a (validated) probes section: options, static targets and
 // discovery sources; it discovers at once. It fails only on options the
-// scheduler rejects, and then changes nothing.
+// scheduler rejects (where Check fails), and then changes nothing.
 func (m *Manager) Apply(cfg config.ProbesConfig) error {
 	if err := m.sched.SetOptions(SchedulerOptions(cfg, m.logger)); err != nil {
 		return err

@@ -65,3 +65,7 @@ func (o *Options) setDefaults() error {
 	}
 	return nil
 }
+
+// Check reports whether o would be accepted by SetOptions, without applying
+// it: a reload checks everything before it changes anything.
+func (o Options) Check() error { return o.setDefaults() }

@@ -51,3 +51,5 @@ go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse
 go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
+# raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)
+go test -run='^$' -fuzz='^FuzzExposition$' -fuzztime=40000x ./collector

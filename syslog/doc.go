@@ -44,14 +44,20 @@
 // connection carries a stream of messages; the framing is detected per
 // message (RFC 6587): octet counting (`123 <PRI>...`: a length without
 // leading zero, a space, then '<') or else non-transparent framing, ended
-// by LF or NUL. A partial frame is held until the rest arrives.
+// by LF or NUL. A partial frame is held until the rest arrives, in a
+// buffer that grows with what arrived (never with an announced length)
+// and is given back after a long message.
 //
 // The listener never dies on input: malformed messages are reported
 // (Event Malformed) and skipped; messages longer than
 // Config.MaxMessageBytes are cut, delivered and reported (Truncated), the
 // excess read and discarded; socket read errors are reported and retried.
-// Connections beyond Config.MaxConnections are closed at once (Rejected),
-// idle ones after Config.IdleTimeout.
+// A connection beyond Config.MaxConnections makes room by closing the
+// connection idle for longest (Evicted): the new sender's writes already
+// succeed, so refusing it would lose its messages. Idle connections are
+// also closed after Config.IdleTimeout. On Linux the datagrams the kernel
+// dropped for a UDP socket, its receive buffer full, are reported
+// (Dropped, from the SO_RXQ_OVFL counter read with each datagram).
 //
 // Handler calls are serialised by a mutex: never two at a time, so a
 // Handler needs no locking of its own, but they may come from different

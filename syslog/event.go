@@ -32,9 +32,14 @@ const (
 	// Connected and Disconnected: a TCP connection was accepted or ended.
 	Connected
 	Disconnected
-	// Rejected: a TCP connection was closed at once because
-	// Config.MaxConnections were open.
-	Rejected
+	// Evicted: a TCP connection (Remote) was closed because
+	// Config.MaxConnections were open when another one came: of the open
+	// connections, it was the one that had received nothing for longest.
+	Evicted
+	// Dropped: the kernel discarded Count datagrams for the socket (its
+	// receive buffer was full: see Config.ReadBuffer). Reported with the
+	// next datagram read after the drops, when Listener.CountsDrops.
+	Dropped
 )
 
 var kindNames = [...]string{
@@ -43,7 +48,8 @@ var kindNames = [...]string{
 	ReadError:    "read_error",
 	Connected:    "connected",
 	Disconnected: "disconnected",
-	Rejected:     "rejected",
+	Evicted:      "evicted",
+	Dropped:      "dropped",
 }
 
 // String returns a lower-case name suitable as a metric label value.
@@ -60,6 +66,7 @@ type Event struct {
 	// Remote is the sender's address when known (UDP, TCP), else "".
 	Remote string
 	Err    error // Malformed, ReadError
+	Count  int   // Dropped
 }
 
 // String formats the event for logs and test failures.
@@ -70,6 +77,9 @@ func (e Event) String() string {
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
+	}
+	if e.Count != 0 {
+		s += fmt.Sprintf(" (%d)", e.Count)
 	}
 	return s
 }

@@ -11,17 +11,37 @@ const maxLenDigits = 9
 // maxEmptyReads bounds successive (0, nil) reads before io.ErrNoProgress.
 const maxEmptyReads = 100
 
+// Buffer sizes of a framer: it starts with initialBufferBytes and grows by
+// doubling while one frame needs it (up to the maximum message size) or
+// while reads fill it (up to busyBufferBytes: fewer reads for a busy
+// sender). A buffer grown past keepBufferBytes is given back once the long
+// frame is done, so that a connection costs at most busyBufferBytes after
+// a long message, whatever max_message_bytes is.
+const (
+	initialBufferBytes = 4 << 10
+	busyBufferBytes    = 64 << 10
+	keepBufferBytes    = 128 << 10
+)
+
 // framer splits a TCP stream into syslog messages (RFC 6587), detecting the
 // framing of each message: octet counting when it starts with
 // `NONZERO-DIGIT *DIGIT SP <`, else non-transparent framing ended by LF or
 // NUL. Empty frames (stray delimiters, "\r") are skipped.
 //
-// Memory is one buffer of max+16 bytes; every byte is examined and copied a
-// bounded number of times, however the stream is split into reads.
+// Memory is one buffer of at most max+16 bytes, grown on demand (see
+// initialBufferBytes); every byte is examined and copied a bounded number
+// of times (amortised), however the stream is split into reads.
 type framer struct {
 	r   io.Reader
 	max int
-	buf []byte
+	// limit is the largest buffer: a whole frame of max bytes and its
+	// octet-count header, or max+1 bytes of a line to see it is too long.
+	limit int
+	// initial, busy and keep are initialBufferBytes, busyBufferBytes and
+	// keepBufferBytes, or smaller in tests.
+	initial, busy, keep int
+	buf                 []byte
+	filled              bool // the last read filled the buffer
 	// buf[start:end] is unread; buf[start:start+scanned] holds no
 	// delimiter (non-transparent frame being received).
 	start, end, scanned int
@@ -31,7 +51,19 @@ type framer struct {
 }
 
 func newFramer(r io.Reader, max int) *framer {
-	return &framer{r: r, max: max, buf: make([]byte, max+maxLenDigits+7)}
+	return newFramerSize(r, max, bufferSizes{initialBufferBytes, busyBufferBytes, keepBufferBytes})
+}
+
+// bufferSizes are a framer's initial, busy and keep sizes.
+type bufferSizes struct{ initial, busy, keep int }
+
+func newFramerSize(r io.Reader, max int, sizes bufferSizes) *framer {
+	limit := max + maxLenDigits + 7
+	initial := min(sizes.initial, limit)
+	return &framer{
+		r: r, max: max, limit: limit, buf: make([]byte, initial),
+		initial: initial, busy: min(sizes.busy, limit), keep: sizes.keep,
+	}
 }
 
 // next returns the next frame, valid until the following call, and whether
@@ -154,18 +186,31 @@ func (f *framer) skip() {
 	f.start = f.end
 }
 
-// fill reads once into the free end of the buffer, first moving unread
-// bytes to its start when the end is full (or everything was read).
+// fill reads once into the free end of the buffer. Before, it makes room:
+// a buffer grown past keep goes back to the initial size when the unread
+// bytes fit in half of it; one that the last read filled doubles up to
+// busy; unread bytes move to the start when the end is full, and a buffer
+// full of one partial frame doubles (up to limit).
 func (f *framer) fill() {
-	if f.start == f.end {
+	unread := f.end - f.start
+	switch {
+	case len(f.buf) > f.keep && unread <= f.initial/2:
+		f.resize(f.initial)
+	case f.filled && len(f.buf) < f.busy:
+		f.resize(min(2*len(f.buf), f.busy))
+	case unread == 0:
 		f.start, f.end = 0, 0
-	} else if f.end == len(f.buf) {
+	case f.end < len(f.buf):
+	case f.start > 0:
 		f.end = copy(f.buf, f.buf[f.start:f.end])
 		f.start = 0
+	default:
+		f.resize(min(2*len(f.buf), f.limit))
 	}
 	for range maxEmptyReads {
 		n, err := f.r.Read(f.buf[f.end:])
 		f.end += n
+		f.filled = f.end == len(f.buf)
 		if err != nil {
 			f.err = err
 			return
@@ -175,6 +220,14 @@ func (f *framer) fill() {
 		}
 	}
 	f.err = io.ErrNoProgress
+}
+
+// resize moves the unread bytes to the start of a new buffer of n bytes.
+func (f *framer) resize(n int) {
+	buf := make([]byte, n)
+	f.end = copy(buf, f.buf[f.start:f.end])
+	f.start = 0
+	f.buf = buf
 }
 
 func isDelimiter(c byte) bool { return c == '\n' || c == 0 || c == '\r' }

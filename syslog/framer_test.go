@@ -37,7 +37,18 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 // truncated ones, and the final error. It fails after more frames than
 // bytes in the input.
 func frames(t testing.TB, r io.Reader, size, maxBytes int) ([]string, error) {
-	f := newFramer(r, maxBytes)
+	return framesSized(t, r, size, maxBytes, bufferSizes{initialBufferBytes, busyBufferBytes, keepBufferBytes})
+}
+
+// tinyBuffers make the framer grow and shrink on most frames.
+var tinyBuffers = map[string]bufferSizes{
+	"default":                     {initialBufferBytes, busyBufferBytes, keepBufferBytes},
+	"grow from 1":                 {1, 2, 0},
+	"grow from 3, busy 6, keep 8": {3, 6, 8},
+}
+
+func framesSized(t testing.TB, r io.Reader, size, maxBytes int, sizes bufferSizes) ([]string, error) {
+	f := newFramerSize(r, maxBytes, sizes)
 	var out []string
 	for range size + 2 {
 		fr, trunc, err := f.next()
@@ -93,15 +104,17 @@ func TestFramer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for rname, mk := range readers {
-			t.Run(tt.name+"/"+rname, func(t *testing.T) {
-				got, err := frames(t, mk(tt.in), len(tt.in), tt.max)
-				if !errors.Is(err, io.EOF) {
-					t.Errorf("final error %v, want EOF", err)
-				}
-				if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
-					t.Errorf("frames(%q)\n got %q\nwant %q", tt.in, got, tt.want)
-				}
-			})
+			for sname, sizes := range tinyBuffers {
+				t.Run(tt.name+"/"+rname+"/"+sname, func(t *testing.T) {
+					got, err := framesSized(t, mk(tt.in), len(tt.in), tt.max, sizes)
+					if !errors.Is(err, io.EOF) {
+						t.Errorf("final error %v, want EOF", err)
+					}
+					if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+						t.Errorf("frames(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+					}
+				})
+			}
 		}
 	}
 }
@@ -142,8 +155,86 @@ func TestFramerStream(t *testing.T) {
 			in.WriteString(msg + "\n")
 		}
 	}
-	got, err := frames(t, &chunkReader{data: in.Bytes(), chunks: []int{1, 13, 100, 7, 64}}, in.Len(), 100)
-	if !errors.Is(err, io.EOF) || strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("err %v; frames differ:\n got %.200q\nwant %.200q", err, got, want)
+	for sname, sizes := range tinyBuffers {
+		got, err := framesSized(t, &chunkReader{data: in.Bytes(), chunks: []int{1, 13, 100, 7, 64}}, in.Len(), 100, sizes)
+		if !errors.Is(err, io.EOF) || strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: err %v; frames differ:\n got %.200q\nwant %.200q", sname, err, got, want)
+		}
 	}
+}
+
+// With a 16 MiB maximum a connection's buffer starts small, grows only for
+// a long message, which arrives whole, and is given back after it.
+func TestFramerBufferGrowsAndShrinks(t *testing.T) {
+	const maxBytes = 16 << 20
+	small := "<13>h: small\n"
+	long := "<13>h: " + strings.Repeat("L", 1<<20-len("<13>h: ")) // 1 MiB
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { _ = pr.Close() })
+	f := newFramer(pr, maxBytes)
+	go func() {
+		// Each write is read on its own: io.Pipe hands over one write per
+		// Read, cut to the reader's buffer.
+		for _, w := range []string{small, small, long + "\n", small, small} {
+			if _, err := io.WriteString(pw, w); err != nil {
+				return
+			}
+		}
+		_ = pw.Close()
+	}()
+	next := func(want string) {
+		t.Helper()
+		fr, trunc, err := f.next()
+		if err != nil || trunc || string(fr) != want {
+			t.Fatalf("frame of %d bytes (truncated %v, err %v), want %d bytes %.20q", len(fr), trunc, err, len(want), want)
+		}
+	}
+	next("<13>h: small")
+	next("<13>h: small")
+	if c := cap(f.buf); c > initialBufferBytes {
+		t.Errorf("after small messages the buffer holds %d bytes, want at most %d", c, initialBufferBytes)
+	}
+	next(long)
+	if c := cap(f.buf); c < 1<<20 || c > 2<<20 {
+		t.Errorf("for a 1 MiB message the buffer holds %d bytes, want 1 to 2 MiB", c)
+	}
+	next("<13>h: small")
+	next("<13>h: small")
+	if c := cap(f.buf); c > initialBufferBytes {
+		t.Errorf("after the long message the buffer still holds %d bytes, want at most %d", c, initialBufferBytes)
+	}
+	if _, _, err := f.next(); !errors.Is(err, io.EOF) {
+		t.Errorf("end: %v, want EOF", err)
+	}
+}
+
+// An endless line (no delimiter) costs at most max+16 bytes of buffer: it
+// is cut at max, the rest discarded, and the buffer given back (down to
+// the size kept for a busy sender: the discarded reads fill it).
+func TestFramerEndlessLineBoundsMemory(t *testing.T) {
+	const maxBytes = 1 << 20
+	endless := io.LimitReader(repeatReader('x'), 8*maxBytes)
+	f := newFramer(io.MultiReader(strings.NewReader("<13>h: "), endless, strings.NewReader("\n<13>h: after\n")), maxBytes)
+	fr, trunc, err := f.next()
+	if err != nil || !trunc || len(fr) != maxBytes {
+		t.Fatalf("first frame: %d bytes, truncated %v, err %v; want %d bytes truncated", len(fr), trunc, err, maxBytes)
+	}
+	peak := cap(f.buf)
+	fr, trunc, err = f.next()
+	if err != nil || trunc || string(fr) != "<13>h: after" {
+		t.Fatalf("second frame %.40q, truncated %v, err %v", fr, trunc, err)
+	}
+	if peak > maxBytes+maxLenDigits+7 || cap(f.buf) > busyBufferBytes {
+		t.Errorf("buffer peaked at %d bytes (max %d), ends at %d", peak, maxBytes+maxLenDigits+7, cap(f.buf))
+	}
+}
+
+// repeatReader returns the byte forever.
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }

@@ -31,7 +31,8 @@ type Config struct {
 	// MaxMessageBytes bounds a message (default 64 KiB, at most 16 MiB).
 	// A longer one is cut to this length, handled, and reported Truncated.
 	MaxMessageBytes int
-	// MaxConnections bounds concurrent TCP connections (default 256).
+	// MaxConnections bounds concurrent TCP connections (default 256). A
+	// new connection beyond it closes the one idle for longest (Evicted).
 	MaxConnections int
 	// IdleTimeout closes a TCP connection that sent nothing for this long
 	// (default 10 minutes, negative: never). Senders reconnect.
@@ -80,15 +81,17 @@ type Listener struct {
 	path    string
 	logger  *slog.Logger
 
-	packet net.PacketConn // udp, unixgram
-	stream net.Listener   // tcp
-	unlink string         // unixgram socket file to remove on Close
+	packet      net.PacketConn // udp, unixgram
+	countsDrops bool           // SO_RXQ_OVFL is on (UDP on Linux)
+	stream      net.Listener   // tcp
+	unlink      string         // unixgram socket file to remove on Close
 
 	hmu sync.Mutex // serialises Handler calls
 
-	cmu    sync.Mutex
-	conns  map[net.Conn]struct{} // open TCP connections
-	closed bool
+	cmu     sync.Mutex
+	conns   map[*tcpConn]struct{} // open TCP connections
+	closed  bool
+	started time.Time // for tcpConn.lastRead
 
 	done      chan struct{} // closed by Close
 	wg        sync.WaitGroup
@@ -112,7 +115,7 @@ func Listen(cfg Config, h Handler) (*Listener, error) {
 	}
 	l := &Listener{
 		cfg: cfg, h: h, network: network, path: pathLabel(network, address),
-		conns: make(map[net.Conn]struct{}), done: make(chan struct{}),
+		conns: make(map[*tcpConn]struct{}), done: make(chan struct{}), started: time.Now(),
 	}
 	l.logger = cfg.Logger.With("listen", l.path)
 	switch network {
@@ -137,6 +140,12 @@ func (l *Listener) Addr() net.Addr {
 	}
 	return l.packet.LocalAddr()
 }
+
+// CountsDrops reports whether the listener reports the datagrams the kernel
+// dropped for its socket (Event Dropped): for UDP on Linux. A unix datagram
+// socket does not drop: when its queue is full the senders wait, or fail
+// if they do not block.
+func (l *Listener) CountsDrops() bool { return l.countsDrops }
 
 // Path returns the listener's name for the self-metrics path label:
 // "syslog://127.0.0.1:5514" (UDP), "syslog+tcp://127.0.0.1:5514" (TCP),

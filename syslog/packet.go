@@ -21,6 +21,11 @@ func (l *Listener) listenUDP(network, address string) error {
 		return fmt.Errorf("syslog: listen %s: %w", l.cfg.Listen, err)
 	}
 	l.setReadBuffer(c)
+	if err := enableDropCount(c); err != nil {
+		l.logger.Info("The kernel's drops of syslog datagrams cannot be counted", "err", err)
+	} else {
+		l.countsDrops = true
+	}
 	l.packet = c
 	l.wg.Add(1)
 	go l.servePacket()
@@ -48,11 +53,22 @@ func (l *Listener) listenUnixgram(path string) error {
 	return nil
 }
 
-func (l *Listener) setReadBuffer(c interface{ SetReadBuffer(int) error }) {
-	if l.cfg.ReadBuffer > 0 {
-		if err := c.SetReadBuffer(l.cfg.ReadBuffer); err != nil {
-			l.logger.Debug("Cannot set the socket receive buffer", "bytes", l.cfg.ReadBuffer, "err", err)
-		}
+// setReadBuffer asks for Config.ReadBuffer and says when the kernel
+// granted less (it caps the size at net.core.rmem_max).
+func (l *Listener) setReadBuffer(c interface {
+	SetReadBuffer(int) error
+	syscall.Conn
+}) {
+	if l.cfg.ReadBuffer <= 0 {
+		return
+	}
+	if err := c.SetReadBuffer(l.cfg.ReadBuffer); err != nil {
+		l.logger.Warn("Cannot set the syslog socket's receive buffer", "bytes", l.cfg.ReadBuffer, "err", err)
+		return
+	}
+	if got, err := receiveBufferBytes(c); err == nil && got < l.cfg.ReadBuffer {
+		l.logger.Info("The kernel capped the syslog socket's receive buffer: raise net.core.rmem_max for more",
+			"asked_bytes", l.cfg.ReadBuffer, "got_bytes", got)
 	}
 }
 
@@ -60,6 +76,11 @@ func (l *Listener) setReadBuffer(c interface{ SetReadBuffer(int) error }) {
 func (l *Listener) servePacket() {
 	defer l.wg.Done()
 	buf := make([]byte, l.cfg.MaxMessageBytes+1) // one more to see a longer datagram
+	var oob []byte
+	if l.countsDrops {
+		oob = make([]byte, dropCountOOBBytes)
+	}
+	var drops dropCounter
 	m := new(Message)
 	var from netip.AddrPort
 	remote := func() string {
@@ -70,9 +91,9 @@ func (l *Listener) servePacket() {
 	}
 	var backoff time.Duration
 	for {
-		var n int
+		var n, oobn int
 		var err error
-		n, from, err = l.readPacket(buf)
+		n, oobn, from, err = l.readPacket(buf, oob)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || l.isClosed() {
 				return
@@ -85,6 +106,11 @@ func (l *Listener) servePacket() {
 			continue
 		}
 		backoff = 0
+		if counter, ok := parseDropCount(oob[:oobn]); ok {
+			if d := drops.update(counter); d > 0 {
+				l.event(Event{Kind: Dropped, Count: int(d)})
+			}
+		}
 		truncated := n > l.cfg.MaxMessageBytes
 		if truncated {
 			n = l.cfg.MaxMessageBytes
@@ -93,14 +119,26 @@ func (l *Listener) servePacket() {
 	}
 }
 
-// readPacket reads one datagram; from is the sender for UDP only (unix
-// datagram senders are usually unnamed).
-func (l *Listener) readPacket(buf []byte) (n int, from netip.AddrPort, err error) {
+// readPacket reads one datagram and, for UDP, its control messages into
+// oob; from is the sender for UDP only (unix datagram senders are usually
+// unnamed).
+func (l *Listener) readPacket(buf, oob []byte) (n, oobn int, from netip.AddrPort, err error) {
 	if u, ok := l.packet.(*net.UDPConn); ok {
-		return u.ReadFromUDPAddrPort(buf)
+		n, oobn, _, from, err = u.ReadMsgUDPAddrPort(buf, oob)
+		return n, oobn, from, err
 	}
 	n, err = l.packet.(*net.UnixConn).Read(buf)
-	return n, netip.AddrPort{}, err
+	return n, 0, netip.AddrPort{}, err
+}
+
+// dropCounter turns the kernel's cumulative uint32 drop counter into
+// increments, across its wrap-around.
+type dropCounter struct{ last uint32 }
+
+func (d *dropCounter) update(counter uint32) (increment uint32) {
+	increment = counter - d.last // modulo 2^32: right across a wrap
+	d.last = counter
+	return increment
 }
 
 func (l *Listener) isClosed() bool {

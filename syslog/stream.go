@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,11 +21,14 @@ func (l *Listener) listenTCP(network, address string) error {
 	return nil
 }
 
-// accept accepts TCP connections until Close.
+// accept accepts TCP connections until Close. At Config.MaxConnections
+// the longest-idle connection is closed to make room: the new sender is
+// live (its writes already succeed), an idle one reconnects when it has
+// something to say.
 func (l *Listener) accept() {
 	defer l.wg.Done()
 	var backoff time.Duration
-	rejecting := false
+	evicting := false
 	for {
 		c, err := l.stream.Accept()
 		if err != nil {
@@ -39,50 +43,64 @@ func (l *Listener) accept() {
 			continue
 		}
 		backoff = 0
-		switch l.track(c) {
-		case trackOK:
-			rejecting = false
-			go l.serveConn(c)
-		case trackFull:
-			remote := c.RemoteAddr().String()
-			_ = c.Close()
-			l.event(Event{Kind: Rejected, Remote: remote})
-			if !rejecting {
-				l.logger.Warn("Too many syslog connections: rejecting new ones", "max", l.cfg.MaxConnections, "remote", remote)
-			}
-			rejecting = true
-		case trackClosed:
+		tc := &tcpConn{Conn: c}
+		evicted, ok := l.track(tc)
+		if !ok {
 			_ = c.Close()
 			return
 		}
+		go l.serveConn(tc)
+		if evicted == nil {
+			evicting = false
+			continue
+		}
+		remote := evicted.RemoteAddr().String()
+		l.event(Event{Kind: Evicted, Remote: remote})
+		if !evicting {
+			l.logger.Warn("Too many syslog connections: closing the longest idle for each new one",
+				"max", l.cfg.MaxConnections, "evicted", remote, "idle", l.sinceStart()-time.Duration(evicted.lastRead.Load()))
+		}
+		evicting = true
 	}
 }
 
-const (
-	trackOK = iota
-	trackFull
-	trackClosed
-)
+// tcpConn is an open TCP connection and when it last received data.
+type tcpConn struct {
+	net.Conn
+	lastRead atomic.Int64 // Listener.sinceStart in nanoseconds
+}
 
-// track registers c for Close and the connection limit; on trackOK the
-// caller must run serveConn(c), which is counted in l.wg.
-func (l *Listener) track(c net.Conn) int {
+// track registers c for Close and the connection limit, first closing and
+// returning the longest-idle connection if the limit is reached. On ok the
+// caller must run serveConn(c), which is counted in l.wg; ok is false once
+// the listener is closed.
+func (l *Listener) track(c *tcpConn) (evicted *tcpConn, ok bool) {
+	c.lastRead.Store(int64(l.sinceStart()))
 	l.cmu.Lock()
 	defer l.cmu.Unlock()
-	switch {
-	case l.closed:
-		return trackClosed
-	case len(l.conns) >= l.cfg.MaxConnections:
-		return trackFull
+	if l.closed {
+		return nil, false
+	}
+	if len(l.conns) >= l.cfg.MaxConnections {
+		for o := range l.conns {
+			if evicted == nil || o.lastRead.Load() < evicted.lastRead.Load() {
+				evicted = o
+			}
+		}
+		delete(l.conns, evicted)
+		_ = evicted.Close()
 	}
 	l.conns[c] = struct{}{}
 	l.wg.Add(1)
-	return trackOK
+	return evicted, true
 }
+
+// sinceStart is the monotonic time since Listen.
+func (l *Listener) sinceStart() time.Duration { return time.Since(l.started) }
 
 // serveConn handles the messages of one TCP connection until it ends, is
 // idle for Config.IdleTimeout or the listener is closed.
-func (l *Listener) serveConn(c net.Conn) {
+func (l *Listener) serveConn(c *tcpConn) {
 	defer l.wg.Done()
 	remoteAddr := c.RemoteAddr().String()
 	remote := func() string { return remoteAddr }
@@ -95,7 +113,7 @@ func (l *Listener) serveConn(c net.Conn) {
 		l.event(Event{Kind: Disconnected, Remote: remoteAddr})
 	}()
 
-	f := newFramer(deadlineReader{c: c, idle: l.cfg.IdleTimeout}, l.cfg.MaxMessageBytes)
+	f := newFramer(connReader{c: c, l: l}, l.cfg.MaxMessageBytes)
 	m := new(Message)
 	for {
 		frame, truncated, err := f.next()
@@ -115,17 +133,22 @@ func (l *Listener) serveConn(c net.Conn) {
 	}
 }
 
-// deadlineReader sets the idle deadline before each read.
-type deadlineReader struct {
-	c    net.Conn
-	idle time.Duration
+// connReader sets the idle deadline before each read and notes when data
+// arrived.
+type connReader struct {
+	c *tcpConn
+	l *Listener
 }
 
-func (r deadlineReader) Read(p []byte) (int, error) {
-	if r.idle > 0 {
-		if err := r.c.SetReadDeadline(time.Now().Add(r.idle)); err != nil {
+func (r connReader) Read(p []byte) (int, error) {
+	if idle := r.l.cfg.IdleTimeout; idle > 0 {
+		if err := r.c.SetReadDeadline(time.Now().Add(idle)); err != nil {
 			return 0, err
 		}
 	}
-	return r.c.Read(p)
+	n, err := r.c.Read(p)
+	if n > 0 {
+		r.c.lastRead.Store(int64(r.l.sinceStart()))
+	}
+	return n, err
 }

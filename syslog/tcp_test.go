@@ -82,26 +82,68 @@ func TestTCPCloseWithIdleClient(t *testing.T) {
 	}
 }
 
-// Connections beyond MaxConnections are closed at once and counted; a
-// slot freed is usable again.
-func TestTCPConnectionLimit(t *testing.T) {
+// At MaxConnections a new connection closes the one that received nothing
+// for longest (not the oldest), is counted, and is served.
+func TestTCPConnectionLimitEvictsLongestIdle(t *testing.T) {
 	l, rec := startListener(t, Config{Listen: "tcp://127.0.0.1:0", MaxConnections: 2})
 	a, b := dial(t, l), dial(t, l)
 	rec.waitEvents(t, Connected, 2)
-	extra := dial(t, l)
-	_ = extra.SetReadDeadline(time.Now().Add(waitTimeout))
-	if _, err := extra.Read(make([]byte, 1)); !errors.Is(err, io.EOF) && !isReset(err) {
-		t.Errorf("read on the rejected connection: %v, want EOF", err)
-	}
-	rec.waitEvents(t, Rejected, 1)
-	_ = a.Close()
-	rec.waitEvents(t, Disconnected, 1)
+	write(t, a, "<13>h: from a\n") // a, the oldest, is now the most recently active
+	rec.waitMessages(t, 1)
 	c := dial(t, l)
 	write(t, c, "<13>h: from c\n")
-	write(t, b, "<13>h: from b\n")
-	msgs := rec.waitMessages(t, 2)
-	if got := contents(msgs); got != "from c|from b" && got != "from b|from c" {
-		t.Errorf("contents %q", got)
+	rec.waitEvents(t, Evicted, 1)
+	_ = b.SetReadDeadline(time.Now().Add(waitTimeout))
+	if _, err := b.Read(make([]byte, 1)); !errors.Is(err, io.EOF) && !isReset(err) {
+		t.Errorf("read on the evicted connection: %v, want EOF", err)
+	}
+	write(t, a, "<13>h: from a again\n")
+	msgs := rec.waitMessages(t, 3)
+	if got := contents(msgs[1:]); got != "from c|from a again" && got != "from a again|from c" {
+		t.Errorf("contents %q", contents(msgs))
+	}
+	_, evs := rec.snapshot()
+	for _, ev := range evs {
+		if ev.Kind == Evicted && ev.Remote != b.LocalAddr().String() {
+			t.Errorf("evicted %s, want b (%s)", ev.Remote, b.LocalAddr())
+		}
+	}
+}
+
+// Regression: MaxConnections idle connections used to lock every new
+// sender out, whose writes still succeeded (the kernel accepts the
+// connection before the listener closes it), so its messages vanished.
+// Now each of its messages is counted, exactly once.
+func TestTCPIdleConnectionsDoNotLockOutNewSender(t *testing.T) {
+	const maxConns, n = 8, 50
+	l, rec := startListener(t, Config{Listen: "tcp://127.0.0.1:0", MaxConnections: maxConns})
+	for range maxConns {
+		dial(t, l)
+	}
+	rec.waitEvents(t, Connected, maxConns)
+	c := dial(t, l)
+	var sb strings.Builder
+	for i := range n {
+		fmt.Fprintf(&sb, "<13>h: %d\n", i)
+	}
+	write(t, c, sb.String())
+	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	// The sender's connection ends after its messages: then all are in.
+	rec.waitUntil(t, "the sender's disconnect", func(_ []got, evs []Event) bool {
+		for _, ev := range evs {
+			if ev.Kind == Disconnected && ev.Remote == c.LocalAddr().String() {
+				return true
+			}
+		}
+		return false
+	})
+	if msgs, _ := rec.snapshot(); len(msgs) != n {
+		t.Errorf("%d messages counted, want %d", len(msgs), n)
+	}
+	if got := rec.count(Evicted); got != 1 {
+		t.Errorf("%d Evicted events, want 1", got)
 	}
 }
 

@@ -21,15 +21,29 @@
 //     another file. The old file is read to its end, then kept open and
 //     drained for Options.RotateWait, because nginx writes to it until it
 //     reopens; the new file is read from its beginning (Rotated).
-//   - copytruncate: the file is smaller than the offset read, or its first
-//     64 bytes changed since they were read (it was truncated and grew past
-//     the offset between two polls): reading restarts at 0 (Truncated).
+//   - copytruncate: the file is smaller than the offset read, or it changed
+//     (size or modification time) and the 64 bytes just before the offset
+//     are no longer those read (it was truncated and rewritten past the
+//     offset between two polls): reading restarts at 0 (Truncated).
 //   - deletion: the open file is drained for RotateWait (Deleted); a file
 //     created later at the path is read from its beginning (Opened).
 //   - a file missing at start is waited for and read from its beginning.
 //   - stat, open and read errors (e.g. permission denied) are reported once
 //     per change (ReadError) and retried every poll until they clear
 //     (Recovered).
+//
+// # Identity
+//
+// Files are known by device and inode, not by name. In a Group, a file is
+// read by one tail at a time: a path that names a file another tail reads
+// (error.log.1 after a rename inside the glob error.log*, a symlink, a hard
+// link) waits until that tail lets it go, then continues where it stopped.
+// A file let go is remembered with its Position (offset, and fingerprints of
+// its first bytes and of the bytes before the offset), so a file renamed
+// away and back, or a symlink that flips back, is continued, never read
+// again from 0; a recycled inode or a rewritten file does not match its
+// fingerprints and is read from its beginning. Group.Positions and
+// GroupOptions.Resume carry the same positions across restarts.
 //
 // Polls are triggered by fsnotify (inotify) events on the files'
 // directories and, as a fallback for lost events or when inotify is
@@ -43,8 +57,9 @@
 //     after the rotation was noticed are lost.
 //   - copytruncate loses what is written between the copy and the truncate
 //     (inherent to copytruncate), and a truncation followed, before the next
-//     poll, by a rewrite with the same first 64 bytes and a size at least
-//     the offset read is not recognised.
+//     poll, by a rewrite whose 64 bytes before the offset read are the very
+//     bytes that were there is not recognised (its content up to the offset
+//     is then the same as what was read).
 //   - Only regular files; named pipes are not supported.
 //   - A Group glob that matches compressed rotations (*.gz) reads them as
 //     (binary) lines; rotated names (error.log.1) are handled without

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
+	"time"
 )
 
 // follower is the state machine following one path. It does nothing on its
@@ -16,6 +18,7 @@ type follower struct {
 	opts Options
 	h    Handler
 	e    env
+	g    *group // the files every follower of the group reads or has read
 	log  *slog.Logger
 
 	cur *source   // the file path names, nil if none is open
@@ -27,15 +30,15 @@ type follower struct {
 	errMsg  string // error last reported, "" when healthy
 	pollErr bool   // an error occurred during the current poll
 	unidled bool   // lines were delivered since the last Idle
-
-	retired func(*source) // called when an old source is closed for good
+	rotated bool   // path named another file: the next one opened is a rotation
 }
 
 // newFollower prepares to follow path. Unless fromStart, a file already at
 // path is read from its current end; it is stat'ed now so that lines
 // appended before the first poll are not missed.
-func newFollower(path string, opts Options, h Handler, e env, fromStart bool) *follower {
-	f := &follower{path: path, opts: opts, h: h, e: e, log: opts.Logger.With("path", path)}
+func newFollower(g *group, path string, h Handler, fromStart bool) *follower {
+	f := &follower{path: path, opts: g.opts, h: h, e: g.e, g: g, log: g.opts.Logger.With("path", path)}
+	e := g.e
 	if !fromStart {
 		if fi, err := e.stat(path); err == nil && fi.Mode().IsRegular() {
 			f.startFI, f.startOff = fi, fi.Size()
@@ -43,9 +46,6 @@ func newFollower(path string, opts Options, h Handler, e env, fromStart bool) *f
 	}
 	return f
 }
-
-// resumeAt makes the first file opened continue at off if it is fi.
-func (f *follower) resumeAt(fi os.FileInfo, off int64) { f.startFI, f.startOff = fi, off }
 
 // poll drains rotated-away files, checks what path names now (rotation,
 // truncation, deletion, creation), and delivers every complete line
@@ -108,36 +108,71 @@ func (f *follower) check(budget int64) {
 	}
 	switch {
 	case f.cur == nil:
-		f.open(fi, Opened)
+		f.open(fi)
 	case !os.SameFile(f.cur.fi, fi):
 		f.abandon(budget)
-		f.open(fi, Rotated)
-	case f.cur.truncated(fi.Size()):
+		f.rotated = true
+		f.open(fi)
+	case f.cur.truncated(fi):
 		f.cur.restart()
 		f.log.Info("tailer: file truncated")
 		f.event(Event{Kind: Truncated})
 	}
 }
 
-// open starts reading the file at path: where following started for the
-// file that was there then, otherwise from its beginning.
-func (f *follower) open(fi os.FileInfo, kind EventKind) {
+// open starts reading the file at path, fi. A file that another follower
+// of the group is reading (under its old name, after a rename inside the
+// glob) is left to it until it lets the file go; a file that this follower
+// is still draining (renamed away and back) is taken back where it was.
+// Otherwise reading resumes where the group last left the file, if it
+// still holds what was read; else at the start offset chosen when
+// following started, for the file that was there then; else at 0.
+func (f *follower) open(fi os.FileInfo) {
+	kind := Opened
+	if f.rotated {
+		kind = Rotated
+	}
+	id, hasID := idOf(fi)
+	if hasID {
+		switch h := f.g.live[id]; {
+		case h == f:
+			f.reclaim(id, kind)
+			return
+		case h != nil:
+			return // another name of a file being read: wait for it
+		}
+	}
 	off := int64(0)
-	if f.startFI != nil && os.SameFile(f.startFI, fi) && f.startOff <= fi.Size() {
+	var resume *Position
+	if p, ok := f.g.known[id]; hasID && ok {
+		resume = &p
+	} else if f.startFI != nil && os.SameFile(f.startFI, fi) && f.startOff <= fi.Size() {
 		off = f.startOff
 	}
-	s, err := openSource(f.e, f.path, fi, off, f.opts.MaxLineBytes)
-	if errors.Is(err, fs.ErrNotExist) {
-		return // removed since stat: missing, not an error
+	s, err := openSource(f.e, f.path, fi, off, resume, f.opts.MaxLineBytes)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errReplaced) {
+		return // removed or replaced since stat: the next poll sees what is there
 	}
 	if err != nil {
 		f.fail(err)
 		return
 	}
-	f.startFI, f.cur = nil, s
+	f.startFI, f.cur, f.rotated = nil, s, false
+	f.g.hold(s, f)
 	if kind == Rotated {
 		f.log.Info("tailer: file rotated")
 	}
+	f.event(Event{Kind: kind, Offset: s.off})
+}
+
+// reclaim makes the old source id current again.
+func (f *follower) reclaim(id fileID, kind EventKind) {
+	i := slices.IndexFunc(f.old, func(s *source) bool { return s.hasID && s.id == id })
+	s := f.old[i]
+	f.old = slices.Delete(f.old, i, i+1)
+	f.cur, f.rotated = s, false
+	s.until = time.Time{}
+	f.log.Info("tailer: file back at its path")
 	f.event(Event{Kind: kind, Offset: s.off})
 }
 
@@ -151,13 +186,12 @@ func (f *follower) abandon(budget int64) {
 	f.old = append(f.old, s)
 }
 
-// retire closes a drained old file; an unterminated last line is delivered.
+// retire closes a drained old file; an unterminated last line is
+// delivered. The group remembers how far it was read.
 func (f *follower) retire(s *source) {
 	s.lb.flush(f)
+	f.g.release(s, f.path)
 	s.close()
-	if f.retired != nil {
-		f.retired(s)
-	}
 }
 
 // readSource reads s and reports whether more may be waiting.
@@ -193,19 +227,6 @@ func (f *follower) line(l []byte) {
 
 func (f *follower) cut() { f.event(Event{Kind: LineTooLong}) }
 
-// holds reports whether fi is a file this follower is reading.
-func (f *follower) holds(fi os.FileInfo) bool {
-	if f.cur != nil && os.SameFile(f.cur.fi, fi) {
-		return true
-	}
-	for _, s := range f.old {
-		if os.SameFile(s.fi, fi) {
-			return true
-		}
-	}
-	return false
-}
-
 // draining reports whether rotated-away files are still being read.
 func (f *follower) draining() bool { return len(f.old) > 0 }
 
@@ -213,12 +234,23 @@ func (f *follower) draining() bool { return len(f.old) > 0 }
 func (f *follower) close() error {
 	var errs []error
 	if f.cur != nil {
+		f.g.drop(f.cur)
 		errs = append(errs, f.cur.close())
 		f.cur = nil
 	}
 	for _, s := range f.old {
+		f.g.drop(s)
 		errs = append(errs, s.close())
 	}
 	f.old = nil
 	return errors.Join(errs...)
+}
+
+// sources returns the files f has open: the current one, then the old ones.
+func (f *follower) sources() []*source {
+	ss := slices.Clone(f.old)
+	if f.cur != nil {
+		ss = append([]*source{f.cur}, ss...)
+	}
+	return ss
 }

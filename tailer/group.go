@@ -2,16 +2,24 @@ package tailer
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 )
 
+// maxKnown bounds the files a group remembers after closing them.
+const maxKnown = 4096
+
 // group is the synchronous core behind Tail and Group: the followers, the
-// globs that produce them, and files retired after a rotation that a glob
-// may match again. Its methods run on one goroutine (the runner's, or a
-// test's).
+// globs that produce them, and the files read, by identity. Its methods run
+// on one goroutine (the runner's, or a test's).
+//
+// A file is read by one follower at a time, whatever its names: a follower
+// whose path names a file that another follower reads (error.log.1 after a
+// rename inside the glob error.log*, a symlink, a hard link) waits until
+// that one lets the file go, then continues where it stopped. A file let go
+// is remembered (known) with its position, so that it is never read from
+// its beginning again while it holds what was read.
 type group struct {
 	opts       Options
 	globs      []string // nil: a fixed set of paths (Tail)
@@ -20,47 +28,115 @@ type group struct {
 
 	fs      []*follower // sorted by path
 	byPath  map[string]*follower
-	retired []handover
+	live    map[fileID]*follower // open files, by who reads them
+	known   map[fileID]Position  // files closed after reading, or resumed from an earlier run
+	order   []fileID             // known, oldest first
 	scanned bool
-}
-
-// handover remembers how far a retired file was read, so that a glob
-// matching it under its new name (error.log.1) continues there instead of
-// reading it again.
-type handover struct {
-	fi  os.FileInfo
-	off int64
+	resumed bool // positions of an earlier run were given: files without one are new
 }
 
 func newGroup(opts Options, globs []string, newHandler func(string) Handler, e env) *group {
-	return &group{opts: opts, globs: globs, newHandler: newHandler, e: e, byPath: map[string]*follower{}}
+	return &group{
+		opts: opts, globs: globs, newHandler: newHandler, e: e,
+		byPath: map[string]*follower{}, live: map[fileID]*follower{}, known: map[fileID]Position{},
+	}
+}
+
+// resume makes the group continue from positions of an earlier run (or of
+// the group it replaces). Files without a position are then new since that
+// run and are read from their beginning. Call it before the first scan.
+func (g *group) resume(ps []Position) {
+	g.resumed = true
+	for _, p := range ps {
+		g.remember(p)
+	}
 }
 
 func (g *group) add(f *follower) {
-	if g.globs != nil {
-		f.retired = func(s *source) { g.retired = append(g.retired, handover{s.fi, s.off}) }
-	}
 	g.byPath[f.path] = f
 	i, _ := slices.BinarySearchFunc(g.fs, f.path, func(f *follower, p string) int { return strings.Compare(f.path, p) })
 	g.fs = slices.Insert(g.fs, i, f)
 }
 
+// hold records that f reads s.
+func (g *group) hold(s *source, f *follower) {
+	if s.hasID {
+		g.live[s.id] = f
+		g.forget(s.id)
+	}
+}
+
+// release records that s is closed after reading, and how far.
+func (g *group) release(s *source, name string) {
+	if !s.hasID {
+		return
+	}
+	delete(g.live, s.id)
+	if p, err := s.position(name); err == nil {
+		g.remember(p)
+	}
+}
+
+// drop records that s is closed when following stops.
+func (g *group) drop(s *source) {
+	if s.hasID && g.live[s.id] != nil {
+		delete(g.live, s.id)
+	}
+}
+
+func (g *group) remember(p Position) {
+	id := p.id()
+	if _, ok := g.known[id]; ok {
+		g.forget(id)
+	}
+	g.known[id] = p
+	g.order = append(g.order, id)
+	if len(g.order) > maxKnown {
+		delete(g.known, g.order[0])
+		g.order = slices.Delete(g.order, 0, 1)
+	}
+}
+
+func (g *group) forget(id fileID) {
+	if _, ok := g.known[id]; ok {
+		delete(g.known, id)
+		g.order = slices.DeleteFunc(g.order, func(o fileID) bool { return o == id })
+	}
+}
+
+// positions returns where every file read so far stands: those open, and
+// those closed that the group remembers.
+func (g *group) positions() []Position {
+	var ps []Position
+	for _, f := range g.fs {
+		for _, s := range f.sources() {
+			if !s.hasID {
+				continue
+			}
+			if p, err := s.position(f.path); err == nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	for _, id := range g.order {
+		ps = append(ps, g.known[id])
+	}
+	return ps
+}
+
 // scan expands the globs: a follower is added for every new matching
 // regular file, and dropped once its path no longer matches and it holds no
 // file. On the first scan existing files start at their end (unless
-// FromBeginning); files found later are read from their beginning.
+// FromBeginning or resumed); files found later are read from their
+// beginning.
 func (g *group) scan() {
 	if g.globs == nil {
 		return
 	}
-	fromStart := g.scanned || g.opts.FromBeginning
+	fromStart := g.scanned || g.opts.FromBeginning || g.resumed
 	g.scanned = true
 
-	type match struct {
-		path string
-		fi   os.FileInfo
-	}
-	var matches []match
+	var matches []string
 	seen := map[string]bool{}
 	for _, pat := range g.globs {
 		paths, _ := g.e.glob(pat) // patterns were validated
@@ -70,11 +146,11 @@ func (g *group) scan() {
 			}
 			seen[p] = true
 			if fi, err := g.e.stat(p); err == nil && fi.Mode().IsRegular() {
-				matches = append(matches, match{p, fi})
+				matches = append(matches, p)
 			}
 		}
 	}
-	slices.SortFunc(matches, func(a, b match) int { return strings.Compare(a.path, b.path) })
+	slices.Sort(matches)
 
 	g.fs = slices.DeleteFunc(g.fs, func(f *follower) bool {
 		if seen[f.path] || f.cur != nil || f.draining() {
@@ -84,32 +160,11 @@ func (g *group) scan() {
 		f.close()
 		return true
 	})
-
-	var accepted []os.FileInfo
-	for _, m := range matches {
-		if g.byPath[m.path] != nil {
-			continue
+	for _, p := range matches {
+		if g.byPath[p] == nil {
+			g.add(newFollower(g, p, g.newHandler(p), fromStart))
 		}
-		// Another name of a file we read: a rotated file still drained
-		// under its old name, a link, a file matched twice.
-		if g.holds(m.fi) || slices.ContainsFunc(accepted, func(fi os.FileInfo) bool { return os.SameFile(fi, m.fi) }) {
-			continue
-		}
-		accepted = append(accepted, m.fi)
-		f := newFollower(m.path, g.opts, g.newHandler(m.path), g.e, fromStart)
-		if i := slices.IndexFunc(g.retired, func(h handover) bool { return os.SameFile(h.fi, m.fi) }); i >= 0 {
-			f.resumeAt(m.fi, g.retired[i].off)
-			g.retired = slices.Delete(g.retired, i, i+1)
-		}
-		g.add(f)
 	}
-	g.retired = slices.DeleteFunc(g.retired, func(h handover) bool {
-		return !slices.ContainsFunc(matches, func(m match) bool { return os.SameFile(h.fi, m.fi) })
-	})
-}
-
-func (g *group) holds(fi os.FileInfo) bool {
-	return slices.ContainsFunc(g.fs, func(f *follower) bool { return f.holds(fi) })
 }
 
 // round polls every follower once and reports whether any has more waiting.

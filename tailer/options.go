@@ -55,6 +55,13 @@ type GroupOptions struct {
 	// RescanInterval is how often the globs are expanded again to pick up
 	// new files (also done on a create/rename notification). Default 1s.
 	RescanInterval time.Duration
+	// Resume continues where an earlier run left the files (Positions,
+	// from Group.Positions): a file that still holds what was read is
+	// read from its position; files without one are new since that run
+	// and are read from their beginning. FromBeginning is then ignored.
+	Resume bool
+	// Positions are those of the earlier run, with Resume.
+	Positions []Position
 }
 
 var errNoPath = errors.New("tailer: Options.Path is empty")

@@ -13,19 +13,28 @@ import (
 type source struct {
 	f     *os.File
 	fi    os.FileInfo // identity, for os.SameFile
-	off   int64       // next byte to read; everything before is in lb or delivered
+	id    fileID
+	hasID bool
+	off   int64 // next byte to read; everything before is in lb or delivered
 	lb    lineBuffer
-	fp    [fpSize]byte // the file's first fpLen bytes, to spot a rewrite
-	prev  [fpSize]byte // fp before the last readFingerprint
-	fpLen int
-	size  int64 // size at the last truncation check
-	until time.Time
+
+	// The last bytes read (those just before off), to recognise a file
+	// truncated and rewritten past off between two checks.
+	tail    [fpSize]byte
+	tailLen int
+	size    int64     // size at the last truncation check
+	mtime   time.Time // modification time at the last truncation check
+	until   time.Time
 }
 
-// openSource opens path, which stat reported as fi, for reading at off.
-// Starting inside a line (the byte before off is not '\n') skips the rest of
-// that line: its beginning was never ours.
-func openSource(e env, path string, fi os.FileInfo, off int64, maxLine int) (*source, error) {
+// errReplaced: the path named another file by the time it was opened.
+var errReplaced = errors.New("tailer: file replaced while opening")
+
+// openSource opens path, which stat reported as fi, for reading at off, or
+// where resume says if the file still holds what resume was read from (else
+// from its beginning). Starting inside a line (the byte before the offset is
+// not '\n') skips the rest of that line: its beginning was never ours.
+func openSource(e env, path string, fi os.FileInfo, off int64, resume *Position, maxLine int) (*source, error) {
 	f, err := e.open(path)
 	if err != nil {
 		return nil, err
@@ -35,21 +44,39 @@ func openSource(e env, path string, fi os.FileInfo, off int64, maxLine int) (*so
 		f.Close()
 		return nil, err
 	}
-	if !os.SameFile(fi, ofi) { // replaced between stat and open: start over
+	if !os.SameFile(fi, ofi) {
+		f.Close()
+		return nil, errReplaced
+	}
+	s := &source{f: f, fi: ofi, lb: lineBuffer{max: maxLine}, size: ofi.Size(), mtime: ofi.ModTime()}
+	s.id, s.hasID = idOf(ofi)
+	if resume != nil {
 		off = 0
-	}
-	s := &source{f: f, fi: ofi, lb: lineBuffer{max: maxLine}, size: ofi.Size()}
-	s.off = min(off, ofi.Size())
-	if s.off > 0 {
-		var b [1]byte
-		if _, err := f.ReadAt(b[:], s.off-1); err != nil {
-			f.Close()
-			return nil, err
+		if resume.matches(f, ofi.Size()) {
+			off = resume.Offset
 		}
-		s.lb.skip = b[0] != '\n'
 	}
-	_ = s.readFingerprint() // no fingerprint is no worse than a stale one
+	s.off = min(off, ofi.Size())
+	if err := s.readTail(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.lb.skip = s.tailLen > 0 && s.tail[s.tailLen-1] != '\n'
 	return s, nil
+}
+
+// readTail reads the bytes just before off into tail.
+func (s *source) readTail() error {
+	n := int(min(s.off, fpSize))
+	m, err := s.f.ReadAt(s.tail[:n], s.off-int64(n))
+	if m < n {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	s.tailLen = n
+	return nil
 }
 
 // read reads what is available, up to about budget bytes, delivering
@@ -58,9 +85,11 @@ func openSource(e env, path string, fi os.FileInfo, off int64, maxLine int) (*so
 func (s *source) read(budget int64, k sink) (n int64, eof bool, err error) {
 	defer s.lb.shrink()
 	for n < budget {
-		m, err := s.f.ReadAt(s.lb.space(), s.off)
+		p := s.lb.space()
+		m, err := s.f.ReadAt(p, s.off)
 		s.off += int64(m)
 		n += int64(m)
+		s.noteRead(p[:m])
 		s.lb.commit(m, k)
 		if errors.Is(err, io.EOF) {
 			return n, true, nil
@@ -72,44 +101,65 @@ func (s *source) read(budget int64, k sink) (n int64, eof bool, err error) {
 	return n, false, nil
 }
 
-// truncated reports whether the file (still the same inode, now of size
-// size) was truncated since we read it: it is shorter than what we read, or
-// it changed size and its first bytes are no longer those we saw - it was
-// truncated and rewritten past our offset between two checks.
-func (s *source) truncated(size int64) bool {
+// noteRead keeps the last fpSize bytes read in tail.
+func (s *source) noteRead(b []byte) {
+	if len(b) >= fpSize {
+		s.tailLen = copy(s.tail[:], b[len(b)-fpSize:])
+		return
+	}
+	keep := min(s.tailLen, fpSize-len(b))
+	copy(s.tail[:keep], s.tail[s.tailLen-keep:s.tailLen])
+	s.tailLen = keep + copy(s.tail[keep:], b)
+}
+
+// truncated reports whether the file (still the same inode, now as fi)
+// was truncated since we read it: it is shorter than what we read, or it
+// changed and the bytes just before our offset are no longer those we read
+// - it was truncated and rewritten past our offset between two checks.
+func (s *source) truncated(fi os.FileInfo) bool {
+	size := fi.Size()
 	if size < s.off {
 		return true
 	}
-	if size == s.size {
+	if size == s.size && fi.ModTime().Equal(s.mtime) {
 		return false
 	}
-	s.size = size
-	old := s.fpLen
-	if err := s.readFingerprint(); err != nil {
-		return false // a real read error surfaces in read
+	s.size, s.mtime = size, fi.ModTime()
+	if s.tailLen == 0 {
+		return false
 	}
-	return s.fpLen < old || !bytes.Equal(s.fp[:old], s.prev[:old])
-}
-
-// readFingerprint rereads the file's first min(size, fpSize) bytes into fp,
-// keeping the previous ones in prev.
-func (s *source) readFingerprint() error {
-	s.prev = s.fp
-	n, err := s.f.ReadAt(s.fp[:], 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		s.fp = s.prev
-		return err
+	var buf [fpSize]byte
+	m, err := s.f.ReadAt(buf[:s.tailLen], s.off-int64(s.tailLen))
+	if m < s.tailLen {
+		return err == nil || errors.Is(err, io.EOF) // shrunk since stat; a real error surfaces in read
 	}
-	s.fpLen = n
-	return nil
+	return !bytes.Equal(buf[:s.tailLen], s.tail[:s.tailLen])
 }
 
 // restart rewinds to offset 0 after a truncation.
 func (s *source) restart() {
 	s.off = 0
 	s.lb.reset()
-	s.fpLen = 0
+	s.tailLen = 0
 	s.size = -1
+}
+
+// delivered is the offset up to which every line was handed out: bytes of
+// an incomplete line held in the buffer are not.
+func (s *source) delivered() int64 {
+	if s.lb.skip {
+		return s.off
+	}
+	return s.off - int64(s.lb.n)
+}
+
+// position describes how far s was delivered, for resuming it later.
+func (s *source) position(name string) (Position, error) {
+	fi, err := s.f.Stat()
+	if err != nil {
+		return Position{}, err
+	}
+	return positionOf(s.f, s.id, fi.Size(), s.delivered(), name)
 }
 
 func (s *source) close() error { return s.f.Close() }

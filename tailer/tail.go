@@ -30,7 +30,7 @@ func Follow(opts Options, h Handler) (*Tail, error) {
 // newTailGroup is the core of a Tail: a group of one fixed path.
 func newTailGroup(opts Options, h Handler, e env) *group {
 	g := newGroup(opts, nil, nil, e)
-	g.add(newFollower(filepath.Clean(opts.Path), opts, h, e, opts.FromBeginning))
+	g.add(newFollower(g, filepath.Clean(opts.Path), h, opts.FromBeginning))
 	return g
 }
 
@@ -75,12 +75,22 @@ func newGlobGroup(opts GroupOptions, newHandler func(string) Handler, e env) *gr
 		globs[i] = filepath.Clean(g)
 	}
 	g := newGroup(opts.Options, globs, newHandler, e)
+	if opts.Resume {
+		g.resume(opts.Positions)
+	}
 	g.scan()
 	return g
 }
 
 // Stop stops following every file; see Tail.Stop.
 func (g *Group) Stop() error { return g.r.stop() }
+
+// Positions returns where each file of the group stands: every line before
+// a file's Offset has been delivered to its Handler. Pass them as
+// GroupOptions.Positions to a later group to continue there. It waits for
+// the group's goroutine to finish its current round of reading; after Stop
+// it returns the positions at Stop.
+func (g *Group) Positions() []Position { return g.r.positions() }
 
 // runner is the goroutine driving a group: it polls on every notification
 // and tick, re-polls at once while files have more data, and rescans the
@@ -92,15 +102,17 @@ type runner struct {
 	rescan   time.Duration
 	quit     chan struct{}
 	done     chan struct{}
+	posReq   chan chan []Position
 	once     sync.Once
 	err      error
+	final    []Position // at stop
 }
 
 func startRunner(g *group, opts Options, rescan time.Duration) *runner {
 	r := &runner{
 		g: g, n: newNotifier(g.globs, opts.Logger),
 		interval: opts.PollInterval, rescan: rescan,
-		quit: make(chan struct{}), done: make(chan struct{}),
+		quit: make(chan struct{}), done: make(chan struct{}), posReq: make(chan chan []Position),
 	}
 	go r.run()
 	return r
@@ -127,6 +139,8 @@ func (r *runner) run() {
 			select {
 			case <-r.quit:
 				return
+			case reply := <-r.posReq:
+				reply <- r.g.positions()
 			default:
 			}
 		}
@@ -136,9 +150,22 @@ func (r *runner) run() {
 		select {
 		case <-r.quit:
 			return
+		case reply := <-r.posReq:
+			reply <- r.g.positions()
 		case <-wake:
 		case <-tick.C:
 		}
+	}
+}
+
+func (r *runner) positions() []Position {
+	reply := make(chan []Position, 1)
+	select {
+	case r.posReq <- reply:
+		return <-reply
+	case <-r.done:
+		r.stop()
+		return r.final
 	}
 }
 
@@ -146,6 +173,7 @@ func (r *runner) stop() error {
 	r.once.Do(func() {
 		close(r.quit)
 		<-r.done
+		r.final = r.g.positions()
 		var errs []error
 		if r.n != nil {
 			errs = append(errs, r.n.close())

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 
@@ -24,6 +25,11 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 // run parses the command line and runs the chosen command; it returns the
 // process exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext is run, stopped by cancelling ctx as by SIGTERM.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if version.Version == "" {
 		version.Version = devVersion
 	}
@@ -45,6 +51,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&serve.telemetryPath)
 	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own Go runtime, process and promhttp metrics from /metrics.").BoolVar(&serve.disableExporterMetrics)
 	app.Flag("web.max-requests", "Maximum number of parallel scrape requests. 0 disables the limit.").Default("40").IntVar(&serve.maxRequests)
+	app.Flag("web.max-connections", "Maximum number of simultaneous connections; further ones are closed at once. 0 disables the limit.").Default("512").IntVar(&serve.maxConnections)
+	app.Flag("web.read-header-timeout", "Time a client has to send its request headers (and finish the TLS handshake). 0 disables the limit.").Default("10s").DurationVar(&serve.readHeaderTimeout)
+	app.Flag("web.idle-timeout", "Time an idle keep-alive connection is kept open. 0 disables the limit.").Default("2m").DurationVar(&serve.idleTimeout)
+	app.Flag("web.enable-lifecycle", "Enable reloading the configuration via HTTP (POST /-/reload). SIGHUP always reloads.").BoolVar(&serve.enableLifecycle)
 	serve.web = kingpinflag.AddFlags(app, ":9502")
 
 	classify := &classifyOptions{}
@@ -69,7 +79,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case classifyCmd.FullCommand():
 		return runClassify(classify, stdin, stdout, stderr)
 	case serveCmd.FullCommand():
-		return runServe(serve, logger, stdout)
+		return runServe(ctx, serve, logger, stdout)
 	}
 	return 2
 }

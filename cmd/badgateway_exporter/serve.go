@@ -32,6 +32,10 @@ type serveOptions struct {
 	telemetryPath          string
 	disableExporterMetrics bool
 	maxRequests            int
+	maxConnections         int
+	readHeaderTimeout      time.Duration
+	idleTimeout            time.Duration
+	enableLifecycle        bool
 	web                    *web.FlagConfig
 }
 
@@ -52,10 +56,14 @@ type exporter struct {
 	probes    *discover.Manager
 	running   *config.Config // the configuration in force
 	reloadMu  sync.Mutex
-	ready     chan struct{}
+	ready     chan struct{} // closed once every source of the configuration has started
 }
 
-func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
+// testHookStarting, when a test sets it, runs once the HTTP server is
+// started and before the logs, listeners and probes are.
+var testHookStarting func()
+
+func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 	cfg, err := opts.loadConfig()
 	if err != nil {
 		logger.Error("Invalid configuration", "err", err)
@@ -73,7 +81,7 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	// Catch SIGHUP before the (possibly long) start: its default action
-	// would end the process; one arriving now is handled once serving.
+	// would end the process; one arriving now is handled once started.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -81,22 +89,30 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{}), running: cfg}
 	e.collector = collector.New(reg, logger)
 	defer e.collector.Close()
-	if err := e.collector.Apply(cfg); err != nil {
-		logger.Error("Cannot start following logs", "err", err)
-		return 1
-	}
 	e.probes = discover.NewManager(logger)
-	if err := e.probes.Apply(cfg.Probes); err != nil {
-		logger.Error("Invalid probes configuration", "err", err)
+	defer e.probes.Stop()
+	reg.MustRegister(e.probes.Collector())
+
+	// Serve first, so that /-/healthy answers (and /-/ready says 503) while
+	// the logs and probes start.
+	server := newHTTPServer(e.routes(reg), opts, logger)
+	serveErr, served := make(chan error, 1), make(chan struct{})
+	go func() {
+		defer close(served)
+		serveErr <- web.ListenAndServe(server, opts.web, logger)
+	}()
+	defer shutdown(server, served, logger)
+	if testHookStarting != nil {
+		testHookStarting()
+	}
+	if err := e.start(cfg); err != nil {
+		logger.Error("Cannot start", "err", err)
 		return 1
 	}
-	reg.MustRegister(e.probes.Collector())
-	e.probes.Start()
-	defer e.probes.Stop()
-	close(e.ready)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
 	go func() {
 		for {
 			select {
@@ -107,20 +123,43 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 			}
 		}
 	}()
-
-	server := &http.Server{Handler: e.routes(reg), ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(server, opts.web, logger) }()
 	select {
 	case err := <-serveErr:
 		logger.Error("Web server failed", "err", err)
 		return 1
 	case <-ctx.Done():
-		logger.Info("Shutting down")
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = server.Shutdown(shutdownCtx)
 		return 0
+	}
+}
+
+// start starts the logs, listeners and probes of cfg, then marks the
+// exporter ready.
+func (e *exporter) start(cfg *config.Config) error {
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
+	keepPositions(e.collector, cfg.Positions, e.logger)
+	if err := e.collector.Apply(cfg); err != nil {
+		return fmt.Errorf("following logs: %w", err)
+	}
+	if err := e.probes.Apply(cfg.Probes); err != nil {
+		return fmt.Errorf("probes: %w", err)
+	}
+	e.probes.Start()
+	close(e.ready)
+	return nil
+}
+
+// shutdown stops serving, giving requests under way 5 seconds, and waits
+// as long for ListenAndServe to return (served closed): after a failed
+// start it may only be about to listen.
+func shutdown(server *http.Server, served <-chan struct{}, logger *slog.Logger) {
+	logger.Info("Shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = server.Shutdown(ctx)
+	select {
+	case <-served:
+	case <-ctx.Done():
 	}
 }
 
@@ -129,14 +168,20 @@ func runServe(opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 func (e *exporter) reload() error {
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
+	select {
+	case <-e.ready:
+	default: // still starting, or the start failed
+		return errNotReady
+	}
 	cfg, err := e.opts.loadConfig()
 	if err == nil {
+		err = e.probes.Check(cfg.Probes) // before anything changes
+	}
+	if err == nil {
 		err = e.collector.Apply(cfg)
-		if err == nil {
-			if err = e.probes.Apply(cfg.Probes); err != nil {
-				_ = e.collector.Apply(e.running) // back to the running logs too
-			}
-		}
+	}
+	if err == nil {
+		err = e.probes.Apply(cfg.Probes) // checked: cannot fail
 	}
 	if err != nil {
 		e.collector.ReloadFailed()

@@ -33,6 +33,23 @@ func TestConfigCheck(t *testing.T) {
 	}
 }
 
+// An empty configuration is refused, by --config.check too, saying what to add.
+func TestConfigCheckRefusesEmpty(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.yml")
+	os.WriteFile(empty, nil, 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config.check", "--config.file=" + empty}, nil, &out, &errOut)
+	if want := empty + ": nothing to do: add a logs entry"; code != 1 || !strings.Contains(errOut.String(), want) {
+		t.Errorf("exit %d, stderr %q, want 1 and %q", code, errOut.String(), want)
+	}
+}
+
+// absentLogConfig follows a log that does not exist (yet): a configuration
+// with something to do, for tests of the web side.
+func absentLogConfig(t *testing.T) string {
+	return "logs:\n  - path: " + filepath.Join(t.TempDir(), "absent.log") + "\n"
+}
+
 // A bad config exits non-zero before serving anything.
 func TestBadConfigExitsBeforeServing(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yml")
@@ -73,7 +90,7 @@ func TestReloadKeepsCounters(t *testing.T) {
 		}
 		return s
 	}
-	exp := exportertest.Start(t, cfg(a))
+	exp := exportertest.Start(t, cfg(a), "--web.enable-lifecycle")
 	sel := exportertest.Labels{"cause": "connection_refused", "upstream": "10.9.9.9:80"}
 	exp.WaitFor(t, "badgateway_upstream_errors_total", sel, 1)
 
@@ -122,7 +139,7 @@ func TestReloadKeepsCounters(t *testing.T) {
 }
 
 func TestLandingHealthReady(t *testing.T) {
-	exp := exportertest.Start(t, "logs: []\n")
+	exp := exportertest.Start(t, absentLogConfig(t))
 	for path, want := range map[string]string{"/": "badgateway exporter", "/-/healthy": "Healthy", "/-/ready": "Ready"} {
 		resp, err := http.Get("http://" + exp.Addr + path)
 		if err != nil {
@@ -147,7 +164,7 @@ func TestLandingHealthReady(t *testing.T) {
 }
 
 func TestDisableExporterMetrics(t *testing.T) {
-	exp := exportertest.Start(t, "logs: []\n", "--web.disable-exporter-metrics")
+	exp := exportertest.Start(t, absentLogConfig(t), "--web.disable-exporter-metrics")
 	fams, _, err := exp.Scrape()
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 		t.Fatalf("write the web config: %v", err)
 	}
 
-	exp := exportertest.StartNoWait(t, "logs: []\n", "--web.config.file="+webCfg)
+	exp := exportertest.StartNoWait(t, absentLogConfig(t), "--web.config.file="+webCfg)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	url := "https://" + exp.Addr + "/metrics"
 	var resp *http.Response

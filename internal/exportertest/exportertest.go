@@ -101,6 +101,8 @@ func StartNoWait(tb testing.TB, cfg string, flags ...string) *Exporter {
 	args = append(args, flags...)
 	e := &Exporter{tb: tb, Addr: addr, Config: cfgPath, logs: &bytes.Buffer{}, exited: make(chan struct{})}
 	e.cmd = exec.Command(bin, args...)
+	// Positions go to a directory of this test unless cfg names a file.
+	e.cmd.Env = append(os.Environ(), "STATE_DIRECTORY="+tb.TempDir())
 	e.cmd.Stdout, e.cmd.Stderr = e.logWriter(), e.logWriter()
 	if err := e.cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -144,6 +146,13 @@ func (e *Exporter) Stop() {
 		_ = e.cmd.Process.Kill()
 		<-e.exited
 	}
+}
+
+// Kill ends the exporter with SIGKILL, as a crash or the OOM killer
+// would, and waits for it to exit.
+func (e *Exporter) Kill() {
+	_ = e.cmd.Process.Kill()
+	<-e.exited
 }
 
 // Scrape fetches and parses /metrics.

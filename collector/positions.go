@@ -1,0 +1,63 @@
+package collector
+
+import (
+	"sync"
+	"time"
+
+	"github.com/badgateway/badgateway_exporter/positions"
+)
+
+// positionSync saves the positions of every followed log periodically.
+type positionSync struct {
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func startPositionSync(c *Collector, period time.Duration) *positionSync {
+	ps := &positionSync{quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(ps.done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-ps.quit:
+				return
+			case <-t.C:
+				c.SavePositions()
+			}
+		}
+	}()
+	return ps
+}
+
+func (ps *positionSync) stop() {
+	ps.once.Do(func() { close(ps.quit) })
+	<-ps.done
+}
+
+// SavePositions writes where every followed log stands to the positions
+// store, if one is kept. Each log's positions are those of lines already
+// counted.
+func (c *Collector) SavePositions() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.store == nil {
+		return
+	}
+	logs := positions.Logs{}
+	for path, r := range c.sources {
+		logs[path] = r.g.Positions()
+	}
+	c.savePositions(logs)
+}
+
+func (c *Collector) savePositions(logs positions.Logs) {
+	if err := c.store.Save(logs); err != nil {
+		c.m.PositionsSaveErrors.Inc()
+		c.logger.Error("Cannot save positions; after a restart some lines may be counted again or missed", "file", c.store.Path(), "err", err)
+		return
+	}
+	c.m.PositionsSaved.SetToCurrentTime()
+}
