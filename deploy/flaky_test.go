@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
@@ -151,16 +152,9 @@ func (f *flaky) stop(t *testing.T) {
 	}
 }
 
-// closedAddr returns ip:port where nothing listens (bound, then closed).
+// closedAddr returns ip:port where nothing listens, reserved until the
+// test ends (see loopback.ClosedTCPAddrOn).
 func closedAddr(t *testing.T, ip string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
+	return loopback.ClosedTCPAddrOn(t, ip)
 }

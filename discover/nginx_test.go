@@ -3,7 +3,6 @@ package discover
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -104,16 +103,13 @@ func TestNginxDumpMatchesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(prefix, "logs"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	args := append(nginxtest.PrefixArgs(t), "-c", conf)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if out, err := exec.CommandContext(ctx, bin, "-t", "-p", prefix, "-c", conf, "-e", "stderr").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, bin, append([]string{"-t"}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("nginx -t rejects the fixture: %v\n%s", err, out)
 	}
-	fromDump, usDump, err := NginxBinary(ctx, bin, []string{"-p", prefix, "-c", conf, "-e", "stderr"}, Options{})
+	fromDump, usDump, err := NginxBinary(ctx, bin, args, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +124,8 @@ func TestNginxDumpMatchesFiles(t *testing.T) {
 	if a, b := renderUnprobeable(usDump, dir), renderUnprobeable(usFiles, dir); a != b {
 		t.Errorf("unprobeable: nginx -T:\n%s\nfiles:\n%s", a, b)
 	}
-	if _, _, err := NginxBinary(ctx, bin, []string{"-p", prefix, "-c", filepath.Join(prefix, "none.conf")}, Options{}); err == nil {
+	none := filepath.Join(t.TempDir(), "none.conf")
+	if _, _, err := NginxBinary(ctx, bin, append(nginxtest.PrefixArgs(t), "-c", none), Options{}); err == nil {
 		t.Error("no error from a failing nginx -T")
 	}
 }
@@ -200,7 +197,10 @@ func TestNginxHTTPOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, _ := Nginx(cfg, Options{HTTPPath: "/healthz", HTTPExpect: []probe.StatusRange{{Lo: 204, Hi: 204}}})
+	ts, unprobeable := Nginx(cfg, Options{HTTPPath: "/healthz", HTTPExpect: []probe.StatusRange{{Lo: 204, Hi: 204}}})
+	if len(unprobeable) != 0 {
+		t.Errorf("unprobeable: %+v", unprobeable)
+	}
 	if len(ts) != 1 || ts[0].HTTP.Path != "/healthz" || ts[0].HTTP.Expect[0].Lo != 204 {
 		t.Errorf("targets %+v", ts)
 	}

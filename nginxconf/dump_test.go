@@ -3,7 +3,6 @@ package nginxconf
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -18,13 +17,10 @@ import (
 func nginxDump(t *testing.T, conf string) []byte {
 	t.Helper()
 	bin := nginxtest.RequireBinary(t)
-	prefix := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(prefix, "logs"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	args := append([]string{"-T", "-c", conf}, nginxtest.PrefixArgs(t)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-T", "-p", prefix, "-c", conf, "-e", "stderr")
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -71,18 +67,16 @@ func TestDumpRunsBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(prefix, "logs"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Dump(context.Background(), bin, "-p", prefix, "-c", conf, "-e", "stderr")
+	prefixArgs := nginxtest.PrefixArgs(t)
+	cfg, err := Dump(context.Background(), bin, append([]string{"-c", conf}, prefixArgs...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cfg.Files) != 4 || cfg.File != conf {
 		t.Errorf("files = %v", cfg.Files)
 	}
-	_, err = Dump(context.Background(), bin, "-p", prefix, "-c", filepath.Join(prefix, "absent.conf"), "-e", "stderr")
+	absent := filepath.Join(t.TempDir(), "absent.conf")
+	_, err = Dump(context.Background(), bin, append([]string{"-c", absent}, prefixArgs...)...)
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || !strings.Contains(err.Error(), "absent.conf") {
 		t.Errorf("failing nginx -T: %v", err)

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
@@ -64,19 +63,22 @@ func runChild(req string) int {
 }
 
 // probeInChild runs the probe in a child process made by cmd from the path
-// of a copy of the test binary that any user can run.
-func probeInChild(t *testing.T, dir string, req childRequest, cmd func(bin string) *exec.Cmd) Result {
+// of a copy of the test binary that any user can run and from the
+// NAME=value that carries the request (also set in the child's
+// environment; a command through sudo must pass it on itself).
+func probeInChild(t *testing.T, dir string, req childRequest, cmd func(bin, env string) *exec.Cmd) Result {
 	t.Helper()
 	bin := filepath.Join(dir, "probe.test")
 	if err := copyExecutable(bin); err != nil {
-		t.Fatal(err)
+		t.Fatalf("copy the test binary for the child: %v", err)
 	}
-	c := cmd(bin)
 	data, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Env = append(os.Environ(), childEnv+"="+string(data))
+	env := childEnv + "=" + string(data)
+	c := cmd(bin, env)
+	c.Env = append(os.Environ(), env)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	c.WaitDelay = 10 * time.Second
@@ -138,7 +140,7 @@ func TestUnixSocketPermissionDenied(t *testing.T) {
 		return
 	}
 	// Root is never denied: probe as nobody, from a child process.
-	asNobody := func(bin string) *exec.Cmd {
+	asNobody := func(bin, _ string) *exec.Cmd {
 		c := exec.Command(bin, "-test.run=^$")
 		c.Dir = dir
 		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
@@ -160,29 +162,27 @@ func TestUnixSocketPermissionDenied(t *testing.T) {
 // route there, 198.51.100.0/24 (TEST-NET-2) no route at all. No packet can
 // leave that namespace.
 func TestUnreachable(t *testing.T) {
-	ip, err := exec.LookPath("ip")
-	if err != nil || os.Geteuid() != 0 {
-		msg := fmt.Sprintf("needs root and iproute2 to create a network namespace (ip: %v, euid %d)", err, os.Geteuid())
-		if nginxtest.E2ERequired() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	ip := requireIP(t)
+	root := asRoot(t, "creating a network namespace")
 	ns := fmt.Sprintf("bgwprobe%d", os.Getpid())
 	run := func(args ...string) {
 		t.Helper()
-		if out, err := exec.Command(ip, args...).CombinedOutput(); err != nil {
-			if nginxtest.E2ERequired() {
-				t.Fatalf("cannot set up a network namespace: ip %v: %v: %s", args, err, out)
-			}
-			t.Skipf("cannot set up a network namespace: ip %v: %v: %s", args, err, out)
+		if out, err := root(ip, args...).CombinedOutput(); err != nil {
+			t.Fatalf("cannot set up a network namespace: ip %v: %v: %s", args, err, out)
 		}
 	}
 	run("netns", "add", ns)
-	t.Cleanup(func() { _ = exec.Command(ip, "netns", "delete", ns).Run() })
+	t.Cleanup(func() {
+		if out, err := root(ip, "netns", "delete", ns).CombinedOutput(); err != nil {
+			t.Errorf("ip netns delete %s: %v: %s", ns, err, out)
+		}
+	})
 	run("-n", ns, "link", "set", "lo", "up")
 	run("-n", ns, "route", "add", "unreachable", "192.0.2.0/24")
-	inNS := func(bin string) *exec.Cmd { return exec.Command(ip, "netns", "exec", ns, bin, "-test.run=^$") }
+	// The request goes in the environment; sudo resets it, env sets it.
+	inNS := func(bin string, env string) *exec.Cmd {
+		return root(ip, "netns", "exec", ns, "env", env, bin, "-test.run=^$")
+	}
 	dir := worldDir(t)
 	for addr, want := range map[string]logparse.Cause{
 		"192.0.2.1:80":    logparse.CauseHostUnreachable,

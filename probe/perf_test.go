@@ -53,24 +53,32 @@ func perfServer(n int) int {
 		fmt.Fprintln(out, l.Addr())
 	}
 	fmt.Fprintln(out, "ready")
-	out.Flush()
+	if err := out.Flush(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	srv.Close()
 	return 0
 }
 
 // cpuTime is the process's user and system CPU time so far.
-func cpuTime() (user, sys time.Duration) {
+func cpuTime(t *testing.T) (user, sys time.Duration) {
+	t.Helper()
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0, 0
+		t.Fatalf("getrusage: %v", err)
 	}
 	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
 }
 
 // rssKiB reads VmRSS and VmHWM (peak) from /proc/self/status.
-func rssKiB() (rss, peak int) {
-	data, _ := os.ReadFile("/proc/self/status")
+func rssKiB(t *testing.T) (rss, peak int) {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatalf("memory use: %v", err)
+	}
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
 		if len(f) >= 2 && f[0] == "VmRSS:" {
@@ -129,13 +137,13 @@ func TestProbePerformance(t *testing.T) {
 	if !waitForAll() {
 		t.Fatalf("not every target passed: %d failing", s.statusData().Failing)
 	}
-	user0, sys0 := cpuTime()
+	user0, sys0 := cpuTime(t)
 	wall0 := time.Now()
 	time.Sleep(perfInterval) // one full interval: every target probed once more
-	user1, sys1 := cpuTime()
+	user1, sys1 := cpuTime(t)
 	user, sys, wall := user1-user0, sys1-sys0, time.Since(wall0)
 	cpu := user + sys
-	rss, peak := rssKiB()
+	rss, peak := rssKiB(t)
 	scrape0 := time.Now()
 	for i := 0; i < 10; i++ {
 		gather(t, s)

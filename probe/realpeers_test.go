@@ -81,8 +81,14 @@ func TestProtocolMismatchHAProxy(t *testing.T) {
 	cert := probetest.SelfSigned(t, time.Hour, "127.0.0.1")
 	dir := t.TempDir()
 	pem := filepath.Join(dir, "site.pem")
-	certPEM, _ := os.ReadFile(cert.CertFile)
-	keyPEM, _ := os.ReadFile(cert.KeyFile)
+	certPEM, err := os.ReadFile(cert.CertFile)
+	if err != nil {
+		t.Fatalf("read the test certificate: %v", err)
+	}
+	keyPEM, err := os.ReadFile(cert.KeyFile)
+	if err != nil {
+		t.Fatalf("read the test key: %v", err)
+	}
 	if err := os.WriteFile(pem, append(certPEM, keyPEM...), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strings"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
@@ -38,10 +39,10 @@ func newScheduler(t *testing.T, o Options) *Scheduler {
 
 // listenOn listens on the same port at each of the loopback addresses ips
 // (all of 127.0.0.0/8 is loopback on Linux), retrying with another port if
-// one is taken.
+// one is taken. The port is reserved on 127.0.0.1 until the test ends.
 func listenOn(t *testing.T, ips ...string) string {
 	for attempt := 0; attempt < 20; attempt++ {
-		port := strings.TrimPrefix(probetest.ClosedPort(t), "127.0.0.1:")
+		port := strconv.Itoa(loopback.FreeTCPPort(t))
 		var ls []net.Listener
 		for _, ip := range ips {
 			l, err := net.Listen("tcp", net.JoinHostPort(ip, port))

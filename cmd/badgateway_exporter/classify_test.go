@@ -66,7 +66,10 @@ func TestClassifyJSONLOneObjectPerLine(t *testing.T) {
 }
 
 func TestClassifyTableFromStdin(t *testing.T) {
-	data, _ := os.ReadFile("../../examples/logs/error-docker.log")
+	data, err := os.ReadFile("../../examples/logs/error-docker.log")
+	if err != nil {
+		t.Fatalf("example log: %v", err)
+	}
 	out, stderr, code := classifyRun(t, string(data))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -70,8 +70,11 @@ probes:
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
+	page, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("read the status page: %v", err)
+	}
 	for _, want := range []string{dead, "connection_refused", live, "$target"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("status page lacks %q:\n%s", want, page)

@@ -45,9 +45,12 @@ func lastReloadSuccessful(t *testing.T, exp *exportertest.Exporter) float64 {
 // Prometheus and reload nothing; SIGHUP still reloads.
 func TestReloadNeedsLifecycleFlag(t *testing.T) {
 	exp := exportertest.Start(t, absentLogConfig(t))
-	os.WriteFile(exp.Config, []byte("logs: [\n"), 0o644) // a reload would fail and say so
+	writeConfig(t, exp.Config, "logs: [\n") // a reload would fail and say so
 	for _, method := range []string{http.MethodPost, http.MethodPut} {
-		req, _ := http.NewRequest(method, "http://"+exp.Addr+"/-/reload", nil)
+		req, err := http.NewRequest(method, "http://"+exp.Addr+"/-/reload", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -104,7 +107,7 @@ func TestReadyOnlyOnceStarted(t *testing.T) {
 		}
 	}()
 	cfg := filepath.Join(t.TempDir(), "badgateway.yml")
-	os.WriteFile(cfg, []byte(absentLogConfig(t)), 0o644)
+	writeConfig(t, cfg, absentLogConfig(t))
 	logs := &procout.Buffer{}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
@@ -172,10 +175,18 @@ func TestStartFailureExits(t *testing.T) {
 	}
 	defer taken.Close()
 	cfg := filepath.Join(t.TempDir(), "badgateway.yml")
-	os.WriteFile(cfg, []byte("syslog:\n  - listen: udp://"+taken.LocalAddr().String()+"\n"), 0o644)
+	writeConfig(t, cfg, "syslog:\n  - listen: udp://"+taken.LocalAddr().String()+"\n")
 	logs := &procout.Buffer{}
 	code := runContext(t.Context(), []string{"--config.file=" + cfg, "--web.listen-address=127.0.0.1:0"}, nil, io.Discard, logs)
 	if code != 1 || !strings.Contains(logs.String(), `msg="Cannot start"`) {
 		t.Errorf("exit %d, want 1 with Cannot start:\n%s", code, logs.String())
+	}
+}
+
+// writeConfig writes a configuration file or ends the test.
+func writeConfig(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatalf("write the config %s: %v", path, err)
 	}
 }

@@ -27,8 +27,10 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	webCfg := filepath.Join(dir, "web.yml")
-	os.WriteFile(webCfg, []byte("tls_server_config:\n  cert_file: "+certFile+"\n  key_file: "+keyFile+
-		"\nbasic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600)
+	if err := os.WriteFile(webCfg, []byte("tls_server_config:\n  cert_file: "+certFile+"\n  key_file: "+keyFile+
+		"\nbasic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatalf("write the web config: %v", err)
+	}
 
 	exp := exportertest.StartNoWait(t, absentLogConfig(t), "--web.config.file="+webCfg)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
@@ -47,7 +49,10 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("without credentials: %d, want 401", resp.StatusCode)
 	}
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.SetBasicAuth("prometheus", "s3cret")
 	if resp, err = client.Do(req); err != nil {
 		t.Fatal(err)

@@ -41,6 +41,11 @@ func TestClosedPort(t *testing.T) {
 	if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("dial %s: got %v, want connection refused", addr, err)
 	}
+	// The port stays reserved: a backend cannot take it while the test runs.
+	if s, err := Start(addr, ModeHTTPOK); err == nil {
+		s.Close()
+		t.Fatalf("a backend could listen on the closed port %s", addr)
+	}
 }
 
 func TestAcceptAndClose(t *testing.T) {
@@ -103,10 +108,8 @@ func TestInvalidHeader(t *testing.T) {
 func TestCloseWithOpenConns(t *testing.T) {
 	for _, mode := range []Mode{ModeNeverAnswer, ModeHTTPOK} {
 		t.Run(mode.String(), func(t *testing.T) {
-			s, err := Start("127.0.0.1:0", mode)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ln := observe(t)
+			s := NewServer(ln, mode)
 			var conns []net.Conn
 			for range 3 {
 				c, err := net.DialTimeout("tcp", s.Addr(), 2*time.Second)
@@ -116,8 +119,8 @@ func TestCloseWithOpenConns(t *testing.T) {
 				defer c.Close()
 				conns = append(conns, c)
 			}
-			// Let the server accept them.
-			time.Sleep(50 * time.Millisecond)
+			// The server took all three: it came back for a fourth.
+			ln.waitAcceptCall(t, 4)
 			done := make(chan error, 1)
 			go func() { done <- s.Close() }()
 			select {

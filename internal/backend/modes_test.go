@@ -33,23 +33,38 @@ func TestSlow(t *testing.T) {
 // TestSlowStops: a pending slow answer neither outlives the server nor a
 // peer that gave up.
 func TestSlowStops(t *testing.T) {
-	s, err := StartWith("127.0.0.1:0", ModeSlow, Options{Delay: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := observe(t)
+	s := NewServerWith(ln, ModeSlow, Options{Delay: time.Hour})
+	t.Cleanup(func() { _ = s.Close() })
 	gaveUp, err := net.DialTimeout("tcp", s.Addr(), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.WriteString(gaveUp, request)
-	_ = gaveUp.Close()
+	if _, err := io.WriteString(gaveUp, request); err != nil {
+		t.Fatal(err)
+	}
+	gaveUpSrv := ln.nextConn(t)
+	gaveUpSrv.waitRead(t, len(request)) // its answer is pending
+	if err := gaveUp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gaveUpSrv.waitClosed(t, "after the peer gave up")
+
 	waiting, err := net.DialTimeout("tcp", s.Addr(), 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer waiting.Close()
-	_, _ = io.WriteString(waiting, request)
-	time.Sleep(50 * time.Millisecond)
+	if _, err := io.WriteString(waiting, request); err != nil {
+		t.Fatal(err)
+	}
+	waitingSrv := ln.nextConn(t)
+	waitingSrv.waitRead(t, len(request)) // its answer is pending
+	select {
+	case <-waitingSrv.closed:
+		t.Fatal("the server closed a connection whose answer is pending before it was stopped")
+	default:
+	}
 	done := make(chan error, 1)
 	go func() { done <- s.Close() }()
 	select {
@@ -141,7 +156,9 @@ func TestUnixSocket(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			_, _ = io.WriteString(c, request)
+			if _, err := io.WriteString(c, request); err != nil {
+				t.Fatalf("write the request: %v", err)
+			}
 			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			got, err := io.ReadAll(c)
 			if err != nil {

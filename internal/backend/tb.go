@@ -1,10 +1,10 @@
 package backend
 
 import (
-	"fmt"
-	"net"
 	"testing"
 	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 )
 
 // stopTimeout bounds how long a test cleanup waits for a backend to stop.
@@ -39,30 +39,13 @@ func ForTestWith(tb testing.TB, mode Mode, o Options) string {
 	return s.Addr()
 }
 
-// ClosedAddr returns a 127.0.0.1 address where nothing listens: it binds a
-// random port and closes it at once. Another process may take the port
-// later, but the kernel does not hand it out again right away.
-func ClosedAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("backend: closed addr: %w", err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		return "", fmt.Errorf("backend: closed addr: %w", err)
-	}
-	return addr, nil
-}
-
 // ClosedPort returns a 127.0.0.1 address where nothing listens, so that
-// connecting to it is refused (ECONNREFUSED).
+// connecting to it is refused (ECONNREFUSED). The port stays reserved (bound,
+// never listening) until the test ends, so no other backend can get it
+// meanwhile; see loopback.ClosedTCPAddr.
 func ClosedPort(tb testing.TB) string {
 	tb.Helper()
-	addr, err := ClosedAddr()
-	if err != nil {
-		tb.Fatalf("%v", err)
-	}
-	return addr
+	return loopback.ClosedTCPAddr(tb)
 }
 
 // AcceptAndClose starts a ModeAcceptAndClose backend; see ForTest.

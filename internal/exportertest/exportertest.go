@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -93,7 +93,7 @@ func StartNoWait(tb testing.TB, cfg string, flags ...string) *Exporter {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	addr := freeAddr(tb)
+	addr := loopback.FreeTCPAddr(tb) // reserved until the test ends
 	args := []string{"--config.file=" + cfgPath, "--web.listen-address=" + addr}
 	if !slices.ContainsFunc(flags, func(f string) bool { return strings.HasPrefix(f, "--log.level") }) {
 		args = append(args, "--log.level=debug")
@@ -169,15 +169,6 @@ func (e *Exporter) Scrape() (map[string]*dto.MetricFamily, []byte, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
 	return fams, body, err
-}
-
-func freeAddr(tb testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // PID is the exporter's process id.

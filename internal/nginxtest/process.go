@@ -137,9 +137,9 @@ func (n *Nginx) Reopen() error {
 	for range PollTries {
 		ok, err := n.logsOpen()
 		if err != nil {
-			// No /proc: give nginx a moment, which is all we can do.
-			time.Sleep(5 * PollInterval)
-			return nil
+			// Without /proc nothing shows that nginx reopened its logs:
+			// fail rather than assume it did.
+			return fmt.Errorf("nginxtest: reopen: cannot check the files nginx holds: %w", err)
 		}
 		if ok {
 			return nil

@@ -3,7 +3,6 @@ package promtest
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
@@ -39,16 +39,14 @@ type process struct {
 	stopOnce sync.Once
 }
 
-// startProcess runs bin with args built for a fresh free port, waits until
-// GET /-/ready answers 200, and stops it in tb.Cleanup. A start that fails
-// because the port was taken meanwhile is retried on another port.
+// startProcess runs bin with args built for a fresh port, reserved until the
+// test ends (loopback.FreeTCPAddr), waits until GET /-/ready answers 200,
+// and stops it in tb.Cleanup. A start that still fails with "address
+// already in use" is retried on another port.
 func startProcess(tb testing.TB, name, bin string, args func(addr string) []string) *process {
 	tb.Helper()
 	for attempt := 1; ; attempt++ {
-		addr, err := FreeAddr()
-		if err != nil {
-			tb.Fatalf("promtest: %v", err)
-		}
+		addr := loopback.FreeTCPAddr(tb) // reserved until the test ends
 		p := &process{name: name, addr: addr, output: &procout.Buffer{Max: 256 << 10}, exited: make(chan struct{})}
 		p.cmd = exec.Command(bin, args(addr)...)
 		p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
@@ -57,7 +55,7 @@ func startProcess(tb testing.TB, name, bin string, args func(addr string) []stri
 			tb.Fatalf("promtest: start %s: %v", bin, err)
 		}
 		go func() { _ = p.cmd.Wait(); close(p.exited) }()
-		err = p.waitReady(ReadyTimeout)
+		err := p.waitReady(ReadyTimeout)
 		if err == nil {
 			tb.Cleanup(p.stop)
 			return p
@@ -107,14 +105,4 @@ func (p *process) stop() {
 			<-p.exited
 		}
 	})
-}
-
-// FreeAddr returns a 127.0.0.1 address whose port was free a moment ago.
-func FreeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("free port: %w", err)
-	}
-	addr := ln.Addr().String()
-	return addr, ln.Close()
 }

@@ -11,19 +11,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 )
 
 // ClosedPort returns a loopback "127.0.0.1:port" where nothing listens: a
-// connect is refused.
+// connect is refused. The port stays reserved until the test ends; see
+// loopback.ClosedTCPAddr.
 func ClosedPort(tb testing.TB) string {
 	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	return loopback.ClosedTCPAddr(tb)
 }
 
 // Serve listens on network/addr (tcp 127.0.0.x:port or a unix path) and
