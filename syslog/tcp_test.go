@@ -66,19 +66,17 @@ func TestTCPCloseWithIdleClient(t *testing.T) {
 	c := dial(t, l)
 	write(t, c, "<13>h: a\n<13>h: partial")
 	rec.waitMessages(t, 1)
-	start := time.Now()
 	if err := closeWithin(l, waitTimeout); err != nil {
 		t.Fatal(err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Close took %v", d)
 	}
 	_ = c.SetReadDeadline(time.Now().Add(waitTimeout))
 	if _, err := c.Read(make([]byte, 1)); err == nil {
 		t.Error("client connection still open after Close")
 	}
-	if _, err := net.DialTimeout("tcp", l.Addr().String(), time.Second); err == nil {
-		t.Error("dial succeeded after Close")
+	// The listening socket is closed (a dial could reach whoever took the
+	// port since: the kernel hands a closed port out again).
+	if _, err := l.stream.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Accept after Close: %v, want net.ErrClosed", err)
 	}
 }
 
