@@ -1,6 +1,10 @@
 package logparse
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // HAProxyParser classifies the lines of one HAProxy log (causes.md §2, §3.1
 // rules 4 and 5, §3.2): request lines (httplog, httpslog, tcplog, their clf
@@ -30,7 +34,7 @@ type HAProxyParser struct {
 	memo struct {
 		name  [128]byte
 		n     int
-		cause Cause
+		cause cause.Cause
 	}
 }
 
@@ -103,9 +107,9 @@ func (p *HAProxyParser) remember(v *hapVerdict) {
 }
 
 // recall returns and forgets the remembered failure of server name.
-func (p *HAProxyParser) recall(name []byte) (Cause, bool) {
+func (p *HAProxyParser) recall(name []byte) (cause.Cause, bool) {
 	if p.memo.n == 0 || string(p.memo.name[:p.memo.n]) != string(name) {
-		return CauseNone, false
+		return cause.None, false
 	}
 	p.memo.n = 0
 	return p.memo.cause, true
@@ -203,7 +207,7 @@ type HAProxySummary struct {
 	Emitted         bool   // an event was emitted
 	Kind            EventKind
 	Health          HealthState
-	Cause           Cause
+	Cause           cause.Cause
 	Status          int
 	ResponseSeconds float64
 	NoLiveUpstreams bool

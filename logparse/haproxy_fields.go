@@ -1,5 +1,7 @@
 package logparse
 
+import "github.com/badgateway/badgateway_exporter/cause"
+
 // Field helpers of the HAProxy parser. All of them return sub-slices of their
 // input: nothing is copied.
 
@@ -9,7 +11,7 @@ type hapVerdict struct {
 	event           bool   // the line yields an event
 	kind            EventKind
 	health          HealthState
-	cause           Cause
+	cause           cause.Cause
 	status          int
 	responseSeconds float64
 	noLive          bool
@@ -53,12 +55,12 @@ func (v *hapVerdict) noServer() bool {
 
 // finishRequest sets the cause and result of a request verdict.
 func (v *hapVerdict) finishRequest() {
-	v.cause = CauseNone
+	v.cause = cause.None
 	if v.termState {
 		v.cause = termStateCause(v.ts0, v.ts1, v.noServer())
 	}
 	v.result = ResultIgnored
-	if v.cause != CauseNone {
+	if v.cause != cause.None {
 		v.result = ResultClassified
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // hapFramings put a message behind each framing a HAProxy log arrives in.
@@ -36,15 +38,15 @@ var hapFramings = []struct {
 // The same messages, in every framing, give the same summary.
 func TestHAProxyFramings(t *testing.T) {
 	messages := []hapCase{
-		{"httplog SH", httplog("fe_http", "be_app/app1", "0/0/0/-1/4", 502, "SH--"), req(CausePrematureClose, "be_app/app1", "fe_http", 502, -1)},
-		{"httplog normal", httplog("fe_http", "be_app/app1", "0/0/0/8/8", 200, "----"), req(CauseNone, "be_app/app1", "fe_http", 200, 0.008)},
-		{"tcplog SC", `192.0.2.10:39882 [21/Nov/2024:10:00:00.985] fe_pg be_pg/pg1 1/-1/3003 0 SC 1/1/0/0/3 0/0`, req(CauseConnectionRefused, "be_pg/pg1", "fe_pg", -1, -1)},
-		{"custom ts first", `sH-- 1/1/0/0/0 127.0.0.1:42892 [21/Nov/2026:11:04:10.379] fe_custom be_slow/app1 0/0/0/-1/1000 504 198 "GET /slow HTTP/1.1"`, req(CauseReadTimeout, "be_slow/app1", "fe_custom", 504, -1)},
-		{"JSON", `{"frontend_name":"fe_json","backend_name":"be_app","server_name":"app1","Tr":-1,"status_code":504,"termination_state":"sH--"}`, req(CauseReadTimeout, "be_app/app1", "fe_json", 504, -1)},
-		{"clf", hapFormatCases[2].line, req(CauseConnectionRefused, "be_refused/app1", "fe_clf", 503, -1)},
-		{"DOWN", `Server be_app/app1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms` + left, health(HealthDown, CauseConnectionRefused, "be_app/app1")},
-		{"DOWN stderr", warn26 + `Server be_app/app1 is DOWN, reason: Layer7 timeout, check duration: 2001ms` + left, health(HealthDown, CauseReadTimeout, "be_app/app1")},
-		{"UP", `Server be_app/app1 is UP, reason: Layer4 check passed, check duration: 0ms` + online, health(HealthUp, CauseNone, "be_app/app1")},
+		{"httplog SH", httplog("fe_http", "be_app/app1", "0/0/0/-1/4", 502, "SH--"), req(cause.PrematureClose, "be_app/app1", "fe_http", 502, -1)},
+		{"httplog normal", httplog("fe_http", "be_app/app1", "0/0/0/8/8", 200, "----"), req(cause.None, "be_app/app1", "fe_http", 200, 0.008)},
+		{"tcplog SC", `192.0.2.10:39882 [21/Nov/2024:10:00:00.985] fe_pg be_pg/pg1 1/-1/3003 0 SC 1/1/0/0/3 0/0`, req(cause.ConnectionRefused, "be_pg/pg1", "fe_pg", -1, -1)},
+		{"custom ts first", `sH-- 1/1/0/0/0 127.0.0.1:42892 [21/Nov/2026:11:04:10.379] fe_custom be_slow/app1 0/0/0/-1/1000 504 198 "GET /slow HTTP/1.1"`, req(cause.ReadTimeout, "be_slow/app1", "fe_custom", 504, -1)},
+		{"JSON", `{"frontend_name":"fe_json","backend_name":"be_app","server_name":"app1","Tr":-1,"status_code":504,"termination_state":"sH--"}`, req(cause.ReadTimeout, "be_app/app1", "fe_json", 504, -1)},
+		{"clf", hapFormatCases[2].line, req(cause.ConnectionRefused, "be_refused/app1", "fe_clf", 503, -1)},
+		{"DOWN", `Server be_app/app1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms` + left, health(HealthDown, cause.ConnectionRefused, "be_app/app1")},
+		{"DOWN stderr", warn26 + `Server be_app/app1 is DOWN, reason: Layer7 timeout, check duration: 2001ms` + left, health(HealthDown, cause.ReadTimeout, "be_app/app1")},
+		{"UP", `Server be_app/app1 is UP, reason: Layer4 check passed, check duration: 0ms` + online, health(HealthUp, cause.None, "be_app/app1")},
 		{"no server", `backend be_app has no server available!`, noLive("be_app")},
 		{"error log", `127.0.0.1:40762 [21/Nov/2026:11:04:10.351] fe_https/1: SSL handshake failure`, hapIgnored},
 		{"startup", `Proxy fe_http started.`, hapIgnored},

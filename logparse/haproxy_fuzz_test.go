@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // hapSeedLines is every line of the HAProxy table tests and of the real
@@ -91,8 +93,8 @@ func checkHAProxyEvent(t *testing.T, line string, ev *Event) {
 			t.Fatalf("response seconds %v for %q", ev.ResponseSeconds, line)
 		}
 	case KindHealth:
-		if ev.Status != 0 || len(ev.Upstream) == 0 || ev.NoLiveUpstreams && ev.Cause != CauseNoLiveUpstreams ||
-			ev.Health == HealthUp && ev.Cause != CauseNone {
+		if ev.Status != 0 || len(ev.Upstream) == 0 || ev.NoLiveUpstreams && ev.Cause != cause.NoLiveUpstreams ||
+			ev.Health == HealthUp && ev.Cause != cause.None {
 			t.Fatalf("health event %+v for %q", ev, line)
 		}
 	default:

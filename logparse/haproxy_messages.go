@@ -1,5 +1,7 @@
 package logparse
 
+import "github.com/badgateway/badgateway_exporter/cause"
+
 // HAProxy's own messages: server state changes (src/server.c), health-check
 // reports (src/check.c, `option log-health-checks`), `has no server
 // available!` (src/backend.c) and informational lines.
@@ -87,16 +89,16 @@ func parseNoServer(msg []byte, v *hapVerdict) bool {
 	if hapIndexByte(name, 0, ' ') >= 0 {
 		return false
 	}
-	v.setHealth(HealthDown, CauseNoLiveUpstreams, name)
+	v.setHealth(HealthDown, cause.NoLiveUpstreams, name)
 	v.noLive = true
 	return true
 }
 
 // setHealth makes v a KindHealth verdict.
-func (v *hapVerdict) setHealth(h HealthState, c Cause, upstream []byte) {
+func (v *hapVerdict) setHealth(h HealthState, c cause.Cause, upstream []byte) {
 	v.event, v.kind, v.health, v.cause, v.upstream = true, KindHealth, h, c, upstream
 	v.result = ResultIgnored
-	if c != CauseNone {
+	if c != cause.None {
 		v.result = ResultClassified
 	}
 }
@@ -118,7 +120,7 @@ func parseServerMessage(rest []byte, v *hapVerdict) bool {
 	switch {
 	case hasPrefix(r, "is going DOWN for maintenance"):
 		r = r[len("is going DOWN for maintenance"):]
-		c := CauseNone
+		c := cause.None
 		if hasPrefix(r, " (") {
 			c = dnsMaintenanceCause(r[2:])
 		}
@@ -128,7 +130,7 @@ func parseServerMessage(rest []byte, v *hapVerdict) bool {
 	case hasPrefix(r, "is UP"):
 		r = r[len("is UP"):]
 		if !hasPrefix(r, " (leaving") { // leaving drain: it was never down
-			v.setHealth(HealthUp, CauseNone, name)
+			v.setHealth(HealthUp, cause.None, name)
 		}
 	}
 	// `is stopping`, `was DOWN and now enters maintenance`, `enters drain
@@ -140,19 +142,19 @@ func parseServerMessage(rest []byte, v *hapVerdict) bool {
 func parseServerDown(r, name []byte, v *hapVerdict) {
 	switch {
 	case len(r) == 0 || r[0] == '.':
-		v.setHealth(HealthDown, CauseMarkedDown, name)
+		v.setHealth(HealthDown, cause.MarkedDown, name)
 		v.reasonless = true
 	case hasPrefix(r, ", reason: "):
 		reason, info := checkReasonInfo(r[len(", reason: "):])
 		c, ok := checkCause(reason, info)
 		if !ok {
-			c = CauseMarkedDown
+			c = cause.MarkedDown
 		}
 		v.setHealth(HealthDown, c, name)
 	case hasPrefix(r, " via "):
-		v.setHealth(HealthDown, CauseMarkedDown, name)
+		v.setHealth(HealthDown, cause.MarkedDown, name)
 	case hasPrefix(r, ", changed from "), hasPrefix(r, " for maintenance"):
-		v.setHealth(HealthDown, CauseNone, name) // admin action (CLI, Lua, stats page, state file)
+		v.setHealth(HealthDown, cause.None, name) // admin action (CLI, Lua, stats page, state file)
 	}
 	// `is DOWN/READY (leaving maintenance)`, `is DOWN (leaving drain)`: still down, no transition.
 }

@@ -1,5 +1,7 @@
 package logparse
 
+import "github.com/badgateway/badgateway_exporter/cause"
+
 // HAProxy termination states (configuration.txt §8.5) and health-check
 // reasons (src/check.c) mapped to causes: causes.md §3.1 rules 4 and 5.
 
@@ -38,48 +40,48 @@ var termAlphabet = func() (t [256]uint8) {
 //   - `K?` (killed by an admin) and `U?` (backup stream killed because an
 //     active server came back) are deliberate: none;
 //   - `S`/`s` in the R, T, L or `-` phases and `P` in Q, L, `-` are none.
-func termStateCause(first, second byte, noServer bool) Cause {
+func termStateCause(first, second byte, noServer bool) cause.Cause {
 	switch first {
 	case 'S':
 		switch second {
 		case 'C':
 			if noServer {
-				return CauseNoLiveUpstreams
+				return cause.NoLiveUpstreams
 			}
-			return CauseConnectionRefused
+			return cause.ConnectionRefused
 		case 'H':
-			return CausePrematureClose
+			return cause.PrematureClose
 		case 'D':
-			return CauseConnectionReset
+			return cause.ConnectionReset
 		case 'Q':
-			return CauseQueueTimeout
+			return cause.QueueTimeout
 		}
 	case 's':
 		switch second {
 		case 'C':
-			return CauseConnectTimeout
+			return cause.ConnectTimeout
 		case 'H', 'D':
-			return CauseReadTimeout
+			return cause.ReadTimeout
 		case 'Q':
-			return CauseQueueTimeout
+			return cause.QueueTimeout
 		}
 	case 'P':
 		switch second {
 		case 'H':
-			return CauseInvalidHeader
+			return cause.InvalidHeader
 		case 'D':
-			return CauseProtocolError
+			return cause.ProtocolError
 		case 'C':
-			return CauseProxyResourceExhausted
+			return cause.ProxyResourceExhausted
 		}
 	case 'R':
-		return CauseProxyResourceExhausted
+		return cause.ProxyResourceExhausted
 	case 'I':
-		return CauseProxyInternalError
+		return cause.ProxyInternalError
 	case 'D':
-		return CauseMarkedDown
+		return cause.MarkedDown
 	}
-	return CauseNone
+	return cause.None
 }
 
 // checkReasons maps the check status descriptions of src/check.c
@@ -87,19 +89,19 @@ func termStateCause(first, second byte, noServer bool) Cause {
 // errors are refined by their `info:` text (checkInfoCause) first.
 var checkReasons = [...]struct {
 	desc  string
-	cause Cause
+	cause cause.Cause
 }{
-	{"Layer4 connection problem", CauseConnectionRefused},
-	{"Layer4 timeout", CauseConnectTimeout},
-	{"Layer6 invalid response", CauseTLSHandshakeFailed},
-	{"Layer6 timeout", CauseTLSHandshakeFailed},
-	{"Layer7 wrong status", CauseUnhealthyStatus},
-	{"Layer7 timeout", CauseReadTimeout},
-	{"Layer7 invalid response", CauseProtocolError},
-	{"Socket error", CauseMarkedDown},
-	{"Health analyze", CauseMarkedDown},
-	{"External check error", CauseUnhealthyStatus},
-	{"External check timeout", CauseReadTimeout},
+	{"Layer4 connection problem", cause.ConnectionRefused},
+	{"Layer4 timeout", cause.ConnectTimeout},
+	{"Layer6 invalid response", cause.TLSHandshakeFailed},
+	{"Layer6 timeout", cause.TLSHandshakeFailed},
+	{"Layer7 wrong status", cause.UnhealthyStatus},
+	{"Layer7 timeout", cause.ReadTimeout},
+	{"Layer7 invalid response", cause.ProtocolError},
+	{"Socket error", cause.MarkedDown},
+	{"Health analyze", cause.MarkedDown},
+	{"External check error", cause.UnhealthyStatus},
+	{"External check timeout", cause.ReadTimeout},
 }
 
 // checkInfoTexts are errno texts (glibc and musl strerror) and HAProxy
@@ -107,66 +109,66 @@ var checkReasons = [...]struct {
 // `info: "…"` of a failed check may carry.
 var checkInfoTexts = [...]struct {
 	text  string
-	cause Cause
+	cause cause.Cause
 }{
-	{"Connection refused", CauseConnectionRefused},
-	{"ECONNREFUSED", CauseConnectionRefused},
-	{"Permission denied", CausePermissionDenied},
-	{"No route to host", CauseHostUnreachable},
-	{"Host is down", CauseHostUnreachable},
-	{"Host is unreachable", CauseHostUnreachable},
-	{"Network is unreachable", CauseNetworkUnreachable},
-	{"Network unreachable", CauseNetworkUnreachable},
-	{"ENETUNREACH", CauseNetworkUnreachable},
-	{"timed out", CauseConnectTimeout},
-	{"No such file or directory", CauseSocketNotFound},
-	{"Cannot assign requested address", CauseLocalAddressUnavailable},
-	{"Address not available", CauseLocalAddressUnavailable},
-	{"Source port range exhausted", CauseLocalAddressUnavailable},
-	{"Out of local source ports", CauseLocalAddressUnavailable},
-	{"Can't bind to source address", CauseLocalAddressUnavailable},
-	{"Too many sockets", CauseProxyResourceExhausted},
-	{"Too many open files", CauseProxyResourceExhausted},
-	{"Reached configured maxconn", CauseProxyResourceExhausted},
-	{"Out of system buffers", CauseProxyResourceExhausted},
-	{"Connection reset by peer", CauseConnectionReset},
-	{"ECONNRESET", CauseConnectionReset},
+	{"Connection refused", cause.ConnectionRefused},
+	{"ECONNREFUSED", cause.ConnectionRefused},
+	{"Permission denied", cause.PermissionDenied},
+	{"No route to host", cause.HostUnreachable},
+	{"Host is down", cause.HostUnreachable},
+	{"Host is unreachable", cause.HostUnreachable},
+	{"Network is unreachable", cause.NetworkUnreachable},
+	{"Network unreachable", cause.NetworkUnreachable},
+	{"ENETUNREACH", cause.NetworkUnreachable},
+	{"timed out", cause.ConnectTimeout},
+	{"No such file or directory", cause.SocketNotFound},
+	{"Cannot assign requested address", cause.LocalAddressUnavailable},
+	{"Address not available", cause.LocalAddressUnavailable},
+	{"Source port range exhausted", cause.LocalAddressUnavailable},
+	{"Out of local source ports", cause.LocalAddressUnavailable},
+	{"Can't bind to source address", cause.LocalAddressUnavailable},
+	{"Too many sockets", cause.ProxyResourceExhausted},
+	{"Too many open files", cause.ProxyResourceExhausted},
+	{"Reached configured maxconn", cause.ProxyResourceExhausted},
+	{"Out of system buffers", cause.ProxyResourceExhausted},
+	{"Connection reset by peer", cause.ConnectionReset},
+	{"ECONNRESET", cause.ConnectionReset},
 }
 
 // checkCause applies rule 5: reason first, then the info text. ok is false
 // when the reason is not a failure this taxonomy knows.
-func checkCause(reason, info []byte) (Cause, bool) {
+func checkCause(reason, info []byte) (cause.Cause, bool) {
 	for _, r := range checkReasons {
 		if !hasPrefix(reason, r.desc) {
 			continue
 		}
 		switch r.cause {
-		case CauseConnectionRefused, CauseMarkedDown:
+		case cause.ConnectionRefused, cause.MarkedDown:
 			for _, t := range checkInfoTexts {
 				if hapIndex(info, t.text) >= 0 {
 					return t.cause, true
 				}
 			}
-		case CauseTLSHandshakeFailed:
+		case cause.TLSHandshakeFailed:
 			if hapIndex(info, "certificate") >= 0 || hapIndex(info, "verify") >= 0 {
-				return CauseTLSVerifyFailed, true
+				return cause.TLSVerifyFailed, true
 			}
 		}
 		return r.cause, true
 	}
-	return CauseNone, false
+	return cause.None, false
 }
 
 // dnsMaintenanceCause maps the cause in `is going DOWN for maintenance
 // (CAUSE)` (server.c srv_adm_st_chg_cause_str): DNS resolution failures are
 // dns_failure; `entry removed from SRV record` and admin actions are none.
-func dnsMaintenanceCause(why []byte) Cause {
+func dnsMaintenanceCause(why []byte) cause.Cause {
 	for _, s := range [...]string{"No IP for server", "DNS NX status", "DNS timeout status", "DNS refused status", "unspecified DNS error"} {
 		if hasPrefix(why, s) {
-			return CauseDNSFailure
+			return cause.DNSFailure
 		}
 	}
-	return CauseNone
+	return cause.None
 }
 
 // hapIndex is bytes.Index for a string needle, without converting.

@@ -1,6 +1,10 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // configHostNotFound handles [emerg] `host not found in upstream "NAME" in
 // FILE:LINE` (older releases print NAME without quotes).
@@ -18,7 +22,7 @@ func configHostNotFound(rest []byte) nginxVerdict {
 			name = rest[:end]
 		}
 	}
-	v := failure(CauseConfigHostNotFound, 0)
+	v := failure(cause.ConfigHostNotFound, 0)
 	v.upstream, v.ownUpstream = name, true
 	return v
 }
@@ -52,7 +56,7 @@ func (m *nginxMessage) classifyDNSMessage(msg []byte, background bool) nginxVerd
 	case !m.cut && !m.contextFields().hasClient:
 		status = 0
 	}
-	v := failure(CauseDNSFailure, status)
+	v := failure(cause.DNSFailure, status)
 	v.upstream, v.ownUpstream = trimQuotes(host), true
 	return v
 }

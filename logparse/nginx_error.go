@@ -1,6 +1,10 @@
 package logparse
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // NginxErrorParser classifies the lines of one nginx error log
 // (causes.md §1, §3, §3.1, §3.2). It is stateful only to join FastCGI
@@ -38,7 +42,7 @@ func (p *NginxErrorParser) Parse(line []byte, emit EmitFunc) Result {
 		}
 		return ResultUnrecognized
 	}
-	if v.cause == CauseNone {
+	if v.cause == cause.None {
 		return ResultIgnored
 	}
 	if v.fastcgiHead {
@@ -86,8 +90,8 @@ func (p *NginxErrorParser) emitVerdict(h *nginxHeader, m *nginxMessage, v *nginx
 // NginxErrorSummary is a copy-safe summary of a classified nginx error-log
 // line, for one-shot use (tests, the `classify` command).
 type NginxErrorSummary struct {
-	Result   Result // of the first physical line
-	Cause    Cause  // CauseNone when no record was emitted
+	Result   Result      // of the first physical line
+	Cause    cause.Cause // cause.None when no record was emitted
 	Status   int
 	ConnID   uint64
 	Lines    int
@@ -107,7 +111,7 @@ func ClassifyNginxErrorLine(text string) NginxErrorSummary {
 	var p NginxErrorParser
 	var s NginxErrorSummary
 	capture := func(ev *Event) {
-		if s.Cause == CauseNone {
+		if s.Cause == cause.None {
 			s = summarizeEvent(ev, s.Result)
 		}
 	}

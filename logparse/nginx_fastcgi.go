@@ -1,6 +1,10 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // A FastCGI stderr record can span several physical lines: nginx copies the
 // application's newlines into the log as they are. The head line carries the
@@ -91,7 +95,7 @@ func (p *NginxErrorParser) Flush(emit EmitFunc) {
 	s.pending = false
 	p.ev = Event{
 		Proxy:  ProxyNginx,
-		Cause:  CauseFastCGIStderr,
+		Cause:  cause.FastCGIStderr,
 		ConnID: s.connID,
 		Lines:  s.lines,
 		Level:  s.levelBuf[:s.levelLen],
@@ -107,7 +111,7 @@ func (p *NginxErrorParser) emitFastCGI(after, level []byte, connID uint64, lines
 	f := m.contextFields()
 	p.ev = Event{
 		Proxy:    ProxyNginx,
-		Cause:    CauseFastCGIStderr,
+		Cause:    cause.FastCGIStderr,
 		ConnID:   connID,
 		Lines:    lines,
 		Level:    level,

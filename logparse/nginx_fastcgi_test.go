@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // parseAll feeds lines to one parser, flushes, and returns each line's
@@ -32,14 +34,14 @@ var phpFatalLines = []string{
 }
 
 func phpRecord(conn uint64, lines int) NginxErrorSummary {
-	s := php(CauseFastCGIStderr, 0, conn, "error")
+	s := php(cause.FastCGIStderr, 0, conn, "error")
 	s.Lines = lines
 	return s
 }
 
 // cutRecord is a FastCGI record whose context tail never came.
 func cutRecord(conn uint64, lines int) NginxErrorSummary {
-	return NginxErrorSummary{Result: ResultClassified, Cause: CauseFastCGIStderr, ConnID: conn, Lines: lines, Level: "error"}
+	return NginxErrorSummary{Result: ResultClassified, Cause: cause.FastCGIStderr, ConnID: conn, Lines: lines, Level: "error"}
 }
 
 func allClassified(n int) []Result {
@@ -65,9 +67,9 @@ func TestNginxFastCGIMultiLine(t *testing.T) {
 		{"complete record", phpFatalLines, allClassified(6), []NginxErrorSummary{phpRecord(1001, 6)}},
 		{"every line prefixed by docker", dockerPrefixed, allClassified(6), []NginxErrorSummary{phpRecord(1001, 6)}},
 		{"record then next line", append(append([]string{}, phpFatalLines...), refused), allClassified(7),
-			[]NginxErrorSummary{phpRecord(1001, 6), php(CauseConnectionRefused, 502, 1002, "error")}},
+			[]NginxErrorSummary{phpRecord(1001, 6), php(cause.ConnectionRefused, 502, 1002, "error")}},
 		{"cut record, then a header line", []string{phpFatalLines[0], phpFatalLines[1], phpFatalLines[2], refused}, allClassified(4),
-			[]NginxErrorSummary{cutRecord(1001, 3), php(CauseConnectionRefused, 502, 1002, "error")}},
+			[]NginxErrorSummary{cutRecord(1001, 3), php(cause.ConnectionRefused, 502, 1002, "error")}},
 		{"cut record, then an ignored line", []string{phpFatalLines[0], ts + `[notice] 1#1: signal process started`},
 			[]Result{ResultClassified, ResultIgnored}, []NginxErrorSummary{cutRecord(1001, 1)}},
 		{"cut record flushed at EOF", phpFatalLines[:3], allClassified(3), []NginxErrorSummary{cutRecord(1001, 3)}},
@@ -85,11 +87,11 @@ func TestNginxFastCGIMultiLine(t *testing.T) {
 			ts + `[error] 7#7: *1005 FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream, client: 192.0.2.10, server: blog.example.com, request: "GET /x.php?q=aaaa`,
 			refused,
 		}, allClassified(2), []NginxErrorSummary{
-			{Result: ResultClassified, Cause: CauseFastCGIStderr, ConnID: 1005, Lines: 1, Level: "error", Server: "blog.example.com", Client: "192.0.2.10", Request: "GET /x.php?q=aaaa"},
-			php(CauseConnectionRefused, 502, 1002, "error"),
+			{Result: ResultClassified, Cause: cause.FastCGIStderr, ConnID: 1005, Lines: 1, Level: "error", Server: "blog.example.com", Client: "192.0.2.10", Request: "GET /x.php?q=aaaa"},
+			php(cause.ConnectionRefused, 502, 1002, "error"),
 		}},
 		{"no pending record: Flush emits nothing", []string{refused}, allClassified(1),
-			[]NginxErrorSummary{php(CauseConnectionRefused, 502, 1002, "error")}},
+			[]NginxErrorSummary{php(cause.ConnectionRefused, 502, 1002, "error")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			results, events := parseAll(tc.lines)
@@ -131,7 +133,7 @@ func TestNginxFastCGIBoundedRecord(t *testing.T) {
 		lines = append(lines, "garbage "+strings.Repeat("x", 10))
 	}
 	results, events := parseAll(lines)
-	if len(events) != 1 || events[0].Cause != CauseFastCGIStderr {
+	if len(events) != 1 || events[0].Cause != cause.FastCGIStderr {
 		t.Fatalf("events %+v", events)
 	}
 	if last := results[len(results)-1]; last != ResultUnrecognized {

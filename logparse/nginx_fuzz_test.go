@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // nginxSeedLines is every line of the table tests.
@@ -51,6 +53,9 @@ func TestNginxDegenerateLines(t *testing.T) {
 
 var validStatus = map[int]bool{0: true, 500: true, 502: true, 504: true}
 
+// numCauses bounds the taxonomy: cause.None and every value of cause.All().
+var numCauses = cause.Cause(len(cause.All()) + 1)
+
 // FuzzNginxErrorParser feeds arbitrary text, split into physical lines, to
 // one parser: it must never panic, and what it emits must make sense.
 func FuzzNginxErrorParser(f *testing.F) {
@@ -62,7 +67,7 @@ func FuzzNginxErrorParser(f *testing.F) {
 		emitted := 0
 		check := func(ev *Event) {
 			emitted++
-			if ev.Cause == CauseNone || ev.Cause >= numCauses {
+			if ev.Cause == cause.None || ev.Cause >= numCauses {
 				t.Fatalf("emitted cause %d", ev.Cause)
 			}
 			if ev.Proxy != ProxyNginx || !validStatus[ev.Status] || ev.Lines < 1 {

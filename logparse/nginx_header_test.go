@@ -3,46 +3,48 @@ package logparse
 import (
 	"strings"
 	"testing"
+
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // The line every prefix case wraps.
 const refusedLine = `[error] 31#31: *801 connect() failed (111: Connection refused) while connecting to upstream` + shopTail
 
 var nginxPrefixCases = []nginxCase{
-	{"plain", ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"docker-compose", "nginx_1  | " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"docker-compose v2", "web-nginx-1  | " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"RFC 3339", "2024-05-01T10:00:00.123456789Z " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"CRI", "2024-05-01T10:00:00.123456789+00:00 stderr F " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"kubectl --prefix", "[pod/ingress-nginx-controller-7f9c5d7b9c-x2k4d/controller] " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"stern", "ingress-nginx-controller-7f9c5d7b9c-x2k4d controller " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"syslog", "May  1 10:00:00 web1 nginx: " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"Rancher", "today at 10:00 nginx.1 | " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"stacked prefixes", "2024-05-01T10:00:00Z [pod/web-0/nginx] " + ts + refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"no date", refusedLine, shop(CauseConnectionRefused, 502, 801, "error")},
-	{"CRLF", ts + refusedLine + "\r", shop(CauseConnectionRefused, 502, 801, "error")},
-	{"no header", `connect() failed (111: Connection refused) while connecting to upstream` + shopTail, shop(CauseConnectionRefused, 502, 0, "")},
-	{"no header, conn id", `*801 connect() failed (111: Connection refused) while connecting to upstream` + shopTail, shop(CauseConnectionRefused, 502, 801, "")},
+	{"plain", ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"docker-compose", "nginx_1  | " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"docker-compose v2", "web-nginx-1  | " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"RFC 3339", "2024-05-01T10:00:00.123456789Z " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"CRI", "2024-05-01T10:00:00.123456789+00:00 stderr F " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"kubectl --prefix", "[pod/ingress-nginx-controller-7f9c5d7b9c-x2k4d/controller] " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"stern", "ingress-nginx-controller-7f9c5d7b9c-x2k4d controller " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"syslog", "May  1 10:00:00 web1 nginx: " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"Rancher", "today at 10:00 nginx.1 | " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"stacked prefixes", "2024-05-01T10:00:00Z [pod/web-0/nginx] " + ts + refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"no date", refusedLine, shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"CRLF", ts + refusedLine + "\r", shop(cause.ConnectionRefused, 502, 801, "error")},
+	{"no header", `connect() failed (111: Connection refused) while connecting to upstream` + shopTail, shop(cause.ConnectionRefused, 502, 0, "")},
+	{"no header, conn id", `*801 connect() failed (111: Connection refused) while connecting to upstream` + shopTail, shop(cause.ConnectionRefused, 502, 801, "")},
 	{"cut before client", ts + `[error] 31#31: *802 upstream timed out (110: Connection timed out) while reading response header from upstream`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseReadTimeout, Status: 504, ConnID: 802, Level: "error"}},
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.ReadTimeout, Status: 504, ConnID: 802, Level: "error"}},
 	{"cut in action", ts + `[error] 31#31: *803 upstream timed out (110: Connection timed out) while sending requ`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseSendTimeout, Status: 504, ConnID: 803, Level: "error"}},
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.SendTimeout, Status: 504, ConnID: 803, Level: "error"}},
 	{"fragment, no header, no tail", `upstream prematurely closed connection while reading response header from upstream`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CausePrematureClose, Status: 502}},
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.PrematureClose, Status: 502}},
 	{"cut in request keeps connect() peer", ts + `[error] 31#31: *804 connect() to 10.0.0.5:8080 failed (111: Connection refused) while connecting to upstream, client: 192.0.2.10, server: shop.example.com, request: "GET /search?q=aaaaaaaa`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseConnectionRefused, Status: 502, ConnID: 804, Level: "error",
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.ConnectionRefused, Status: 502, ConnID: 804, Level: "error",
 			Upstream: "10.0.0.5:8080", Server: "shop.example.com", Client: "192.0.2.10", Request: "GET /search?q=aaaaaaaa"}},
 	{"cut in upstream authority drops it", ts + `[error] 31#31: *805 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "http://10.0.0.5:80`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseReadTimeout, Status: 504, ConnID: 805, Level: "error",
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.ReadTimeout, Status: 504, ConnID: 805, Level: "error",
 			Server: "shop.example.com", Client: "192.0.2.10", Request: "GET / HTTP/1.1"}},
 	{"cut in upstream URI keeps authority", ts + `[error] 31#31: *806 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 192.0.2.10, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "http://10.0.0.5:8080/lo`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseReadTimeout, Status: 504, ConnID: 806, Level: "error",
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.ReadTimeout, Status: 504, ConnID: 806, Level: "error",
 			Upstream: "10.0.0.5:8080", Server: "shop.example.com", Client: "192.0.2.10", Request: "GET / HTTP/1.1"}},
 	{"quote inside request", ts + `[error] 31#31: *807 upstream prematurely closed connection while reading response header from upstream, client: 192.0.2.10, server: shop.example.com, request: "GET /q?x="a", HTTP/1.1", upstream: "http://10.0.0.5:8080/q?x="a",", host: "shop.example.com"`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CausePrematureClose, Status: 502, ConnID: 807, Level: "error",
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.PrematureClose, Status: 502, ConnID: 807, Level: "error",
 			Upstream: "10.0.0.5:8080", Server: "shop.example.com", Client: "192.0.2.10", Request: `GET /q?x="a", HTTP/1.1`, Host: "shop.example.com"}},
 	{"mail proxy unquoted upstream", ts + `[error] 31#31: *808 upstream timed out (110: Connection timed out) while reading response from upstream, client: 192.0.2.10 using starttls, server: 0.0.0.0:587, login: "alice", upstream: 10.0.0.20:25`,
-		NginxErrorSummary{Result: ResultClassified, Cause: CauseReadTimeout, Status: 504, ConnID: 808, Level: "error",
+		NginxErrorSummary{Result: ResultClassified, Cause: cause.ReadTimeout, Status: 504, ConnID: 808, Level: "error",
 			Upstream: "10.0.0.20:25", Server: "0.0.0.0:587", Client: "192.0.2.10"}},
 }
 

@@ -1,6 +1,10 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // nginxMessage is one message being classified: the text after the header,
 // split on demand into the message text, the ` while ACTION` part and the
@@ -59,8 +63,8 @@ func (m *nginxMessage) status(timeout bool) int {
 
 // nginxVerdict is the decision about one message.
 type nginxVerdict struct {
-	known       bool  // a message nginx or a known module writes
-	cause       Cause // CauseNone: not an upstream failure
+	known       bool        // a message nginx or a known module writes
+	cause       cause.Cause // cause.None: not an upstream failure
 	status      int
 	upstream    []byte // the upstream the message itself names
 	ownUpstream bool   // use upstream instead of the upstream: field
@@ -72,7 +76,7 @@ var (
 	verdictNone    = nginxVerdict{known: true}
 )
 
-func failure(c Cause, status int) nginxVerdict {
+func failure(c cause.Cause, status int) nginxVerdict {
 	return nginxVerdict{known: true, cause: c, status: status}
 }
 
@@ -107,7 +111,7 @@ func (m *nginxMessage) classify() nginxVerdict {
 			return m.classifyDNSMessage(msg[len(prefixDynamicServers):], true)
 		}
 		if hasPrefix(msg, "unexpected DNS response for ") {
-			v := failure(CauseDNSFailure, 0)
+			v := failure(cause.DNSFailure, 0)
 			m.parse()
 			// m.text can be shorter than msg's prefix: " while " may start
 			// inside it.
@@ -117,11 +121,11 @@ func (m *nginxMessage) classify() nginxVerdict {
 		}
 	case 'F':
 		if hasPrefix(msg, msgFastCGIStderr) {
-			return nginxVerdict{known: true, cause: CauseFastCGIStderr, fastcgiHead: true}
+			return nginxVerdict{known: true, cause: cause.FastCGIStderr, fastcgiHead: true}
 		}
 	case 'n':
 		if hasPrefix(msg, "no live upstreams") {
-			return failure(CauseNoLiveUpstreams, 502)
+			return failure(cause.NoLiveUpstreams, 502)
 		}
 		if hasPrefix(msg, msgNoResolverDefined) {
 			return m.classifyDNSMessage(msg, false)
@@ -132,7 +136,7 @@ func (m *nginxMessage) classify() nginxVerdict {
 		}
 	case 'p':
 		if hasPrefix(msg, "peer closed connection in SSL handshake") {
-			return m.upstreamTLS(CauseTLSHandshakeFailed)
+			return m.upstreamTLS(cause.TLSHandshakeFailed)
 		}
 		if hasPrefix(msg, prefixProxyConnect) {
 			return m.classifyProxyConnect(msg[len(prefixProxyConnect):])
@@ -177,19 +181,19 @@ func (m *nginxMessage) classifyUpstreamMessage(rest []byte) nginxVerdict {
 		return failure(timeoutCause(m.phase), failureStatus(m.timeoutPhase(), true, m.contextFields().stream))
 	case hasPrefix(rest, "prematurely closed "):
 		m.parse()
-		return failure(CausePrematureClose, m.status(false))
+		return failure(cause.PrematureClose, m.status(false))
 	case hasPrefix(rest, "prematurely sent response"):
 		// https upstream that spoke before the TLS handshake: not TLS at all.
-		return failure(CauseProtocolError, 502)
+		return failure(cause.ProtocolError, 502)
 	case hasPrefix(rest, "sent "):
 		return m.classifyUpstreamSent(rest[len("sent "):])
 	case hasPrefix(rest, "rejected request with error"), hasPrefix(rest, "violated "):
 		m.parse()
-		return failure(CauseProtocolError, m.status(false))
+		return failure(cause.ProtocolError, m.status(false))
 	case hasPrefix(rest, "server temporarily disabled"):
-		return failure(CauseMarkedDown, 0)
+		return failure(cause.MarkedDown, 0)
 	case hasPrefix(rest, "SSL certificate verify error"), hasPrefix(rest, "SSL certificate does not match"):
-		return failure(CauseTLSVerifyFailed, 502)
+		return failure(cause.TLSVerifyFailed, 502)
 	}
 	return verdictNone
 }
@@ -200,14 +204,14 @@ func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
 	m.parse()
 	switch {
 	case hasPrefix(what, "too big header"):
-		return failure(CauseHeaderTooBig, 502)
+		return failure(cause.HeaderTooBig, 502)
 	case hasPrefix(what, "no valid HTTP/1.0 header"):
 		// Passed through as HTTP/0.9: nginx sends the bytes without a status
 		// line (access log "009", $upstream_status 200), so no 5xx.
-		return failure(CauseProtocolError, 0)
+		return failure(cause.ProtocolError, 0)
 	case hasPrefix(what, "duplicate header line"):
 		if m.duplicateHeaderIsError(what) {
-			return failure(CauseInvalidHeader, m.status(false))
+			return failure(cause.InvalidHeader, m.status(false))
 		}
 		return verdictNone
 	case hasPrefix(what, "too big early hints"),
@@ -227,14 +231,14 @@ func (m *nginxMessage) classifyUpstreamSent(what []byte) nginxVerdict {
 		hasPrefix(what, "unknown \"Transfer-Encoding\""),
 		hasPrefix(what, "\"Content-Length\" and \"Transfer-Encoding\""),
 		hasPrefix(what, "HTTP/1.0 response with early hints"):
-		return failure(CauseInvalidHeader, m.status(false))
+		return failure(cause.InvalidHeader, m.status(false))
 	}
 	if isQuietLevel(m.level) {
 		return verdictNone
 	}
 	// invalid chunked response, unexpected/invalid/unsupported FastCGI
 	// records, HTTP/2 framing errors of grpc_pass/proxy_pass http2.
-	return failure(CauseProtocolError, m.status(false))
+	return failure(cause.ProtocolError, m.status(false))
 }
 
 // duplicateHeaderIsError tells the [error] form (duplicate Content-Length or
@@ -262,14 +266,14 @@ func isQuietLevel(level []byte) bool {
 }
 
 // timeoutCause picks the timeout cause from the phase.
-func timeoutCause(ph phase) Cause {
+func timeoutCause(ph phase) cause.Cause {
 	switch ph {
 	case phaseConnect, phaseUpstreamTLS:
-		return CauseConnectTimeout
+		return cause.ConnectTimeout
 	case phaseSend:
-		return CauseSendTimeout
+		return cause.SendTimeout
 	}
-	return CauseReadTimeout
+	return cause.ReadTimeout
 }
 
 // timeoutPhase is the phase used for the status of a timeout: a timeout
@@ -283,7 +287,7 @@ func (m *nginxMessage) timeoutPhase() phase {
 
 // upstreamTLS classifies a TLS handshake failure: only the upstream
 // connection's handshake counts (downstream lines say "while SSL handshaking").
-func (m *nginxMessage) upstreamTLS(c Cause) nginxVerdict {
+func (m *nginxMessage) upstreamTLS(c cause.Cause) nginxVerdict {
 	m.parse()
 	if m.phase != phaseUpstreamTLS {
 		return verdictNone
@@ -297,7 +301,7 @@ func (m *nginxMessage) upstreamTLS(c Cause) nginxVerdict {
 func (m *nginxMessage) resourceExhausted() nginxVerdict {
 	m.parse()
 	if m.phase == phaseConnect {
-		return failure(CauseProxyResourceExhausted, 500)
+		return failure(cause.ProxyResourceExhausted, 500)
 	}
-	return failure(CauseProxyResourceExhausted, 0)
+	return failure(cause.ProxyResourceExhausted, 0)
 }

@@ -1,6 +1,10 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // Third-party modules: ngx_http_proxy_connect_module (forward proxy for
 // CONNECT) and nginx-upstream-dynamic-servers (handled with the DNS messages).
@@ -17,22 +21,22 @@ func (m *nginxMessage) classifyProxyConnect(rest []byte) nginxVerdict {
 		if !ok {
 			return verdictNone
 		}
-		cause := connectErrnoCause(errno)
-		if cause == CauseNone {
+		c := connectErrnoCause(errno)
+		if c == cause.None {
 			return verdictNone
 		}
-		return failure(cause, 502)
+		return failure(c, 502)
 	case hasPrefix(rest, "upstream connect timed out"):
-		v = failure(CauseConnectTimeout, 504)
+		v = failure(cause.ConnectTimeout, 504)
 	case hasPrefix(rest, "upstream read timed out"):
-		v = failure(CauseReadTimeout, failureStatus(m.tunnelPhase(), true, false))
+		v = failure(cause.ReadTimeout, failureStatus(m.tunnelPhase(), true, false))
 	case hasPrefix(rest, "upstream write timed out"):
-		v = failure(CauseSendTimeout, failureStatus(m.tunnelPhase(), true, false))
+		v = failure(cause.SendTimeout, failureStatus(m.tunnelPhase(), true, false))
 	case hasPrefix(rest, "no live connection"):
-		return failure(CauseNoLiveUpstreams, 502)
+		return failure(cause.NoLiveUpstreams, 502)
 	case bytes.Contains(rest, []byte(msgCouldNotBeResolved)), hasPrefix(rest, msgNoResolverDefined):
 		v = m.classifyDNSMessage(rest, false)
-		if v.cause != CauseNone {
+		if v.cause != cause.None {
 			v.status = 502
 		}
 		return v

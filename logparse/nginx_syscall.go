@@ -1,6 +1,10 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+)
 
 // The errno NUMBER decides, never the strerror text: glibc and musl word it
 // differently ("Connection timed out" / "Operation timed out", "Network is
@@ -37,36 +41,36 @@ const (
 )
 
 // connectErrnoCause maps the errno of a failed connect() (causes.md §3.1).
-func connectErrnoCause(errno int) Cause {
+func connectErrnoCause(errno int) cause.Cause {
 	switch errno {
 	case errnoECONNREFUSED, bsdECONNREFUSED:
-		return CauseConnectionRefused
+		return cause.ConnectionRefused
 	case errnoEHOSTUNREACH, errnoEHOSTDOWN, bsdEHOSTUNREACH, bsdEHOSTDOWN:
-		return CauseHostUnreachable
+		return cause.HostUnreachable
 	case errnoENETUNREACH, errnoENETDOWN, bsdENETUNREACH, bsdENETDOWN, errnoEAFNOSUPPORT:
-		return CauseNetworkUnreachable
+		return cause.NetworkUnreachable
 	case errnoETIMEDOUT, bsdETIMEDOUT:
-		return CauseConnectTimeout
+		return cause.ConnectTimeout
 	case errnoEADDRNOTAVAIL, bsdEADDRNOTAVAIL:
-		return CauseLocalAddressUnavailable
+		return cause.LocalAddressUnavailable
 	case errnoENOENT:
-		return CauseSocketNotFound
+		return cause.SocketNotFound
 	case errnoEACCES, errnoEPERM:
-		return CausePermissionDenied
+		return cause.PermissionDenied
 	case errnoEAGAIN, bsdEAGAIN: // Linux: unix socket accept queue full
-		return CauseBacklogFull
+		return cause.BacklogFull
 	case errnoECONNRESET, bsdECONNRESET:
-		return CauseConnectionReset
+		return cause.ConnectionReset
 	}
-	return CauseNone
+	return cause.None
 }
 
 // ioErrnoCause maps the errno of a failed recv()/readv()/writev()/send()/
 // sendfile() on the upstream connection.
-func ioErrnoCause(errno int, ph phase) Cause {
+func ioErrnoCause(errno int, ph phase) cause.Cause {
 	switch errno {
 	case errnoECONNRESET, bsdECONNRESET, errnoEPIPE:
-		return CauseConnectionReset
+		return cause.ConnectionReset
 	case errnoETIMEDOUT, bsdETIMEDOUT: // kernel retransmission timeout
 		return timeoutCause(ph)
 	case errnoECONNREFUSED, bsdECONNREFUSED, // asynchronous connect reported by the first read
@@ -74,7 +78,7 @@ func ioErrnoCause(errno int, ph phase) Cause {
 		errnoENETUNREACH, errnoENETDOWN, bsdENETUNREACH, bsdENETDOWN:
 		return connectErrnoCause(errno)
 	}
-	return CauseNone
+	return cause.None
 }
 
 func isFDExhaustion(errno int) bool { return errno == errnoEMFILE || errno == errnoENFILE }
@@ -127,12 +131,12 @@ func (m *nginxMessage) classifySyscall() (nginxVerdict, bool) {
 		"SSL_read", "SSL_write", "SSL_shutdown":
 		return m.ioFailure(name), true
 	case "SSL_do_handshake":
-		return m.upstreamTLS(CauseTLSHandshakeFailed), true
+		return m.upstreamTLS(cause.TLSHandshakeFailed), true
 	case "socket":
 		return m.fdFailure(), true
 	case "accept", "accept4":
 		if errno, ok := findErrno(msg); ok && isFDExhaustion(errno) {
-			return failure(CauseProxyResourceExhausted, 0), true
+			return failure(cause.ProxyResourceExhausted, 0), true
 		}
 		return verdictNone, true
 	}
@@ -150,7 +154,7 @@ func (m *nginxMessage) connectFailure() nginxVerdict {
 	m.parse()
 	switch m.phase {
 	case phaseResolve:
-		return failure(CauseDNSFailure, 0)
+		return failure(cause.DNSFailure, 0)
 	case phaseOther:
 		return verdictNone
 	}
@@ -158,11 +162,11 @@ func (m *nginxMessage) connectFailure() nginxVerdict {
 	if !ok {
 		return verdictNone
 	}
-	cause := connectErrnoCause(errno)
-	if cause == CauseNone {
+	c := connectErrnoCause(errno)
+	if c == cause.None {
 		return verdictNone
 	}
-	v := failure(cause, 502)
+	v := failure(c, 502)
 	if hasPrefix(m.text, string(connectTo)) {
 		rest := m.text[len(connectTo):]
 		if end := bytes.Index(rest, failedMarker); end >= 0 {
@@ -178,24 +182,24 @@ func (m *nginxMessage) connectFailure() nginxVerdict {
 func (m *nginxMessage) ioFailure(name []byte) nginxVerdict {
 	m.parse()
 	if m.phase == phaseResolve {
-		return failure(CauseDNSFailure, 0)
+		return failure(cause.DNSFailure, 0)
 	}
 	if string(m.level) == "info" || m.phase == phaseOther || m.phase == phaseUnknown {
 		return verdictNone
 	}
 	errno, ok := findErrno(m.text)
-	var cause Cause
+	var c cause.Cause
 	switch {
 	case ok:
-		cause = ioErrnoCause(errno, m.phase)
+		c = ioErrnoCause(errno, m.phase)
 	case hasPrefix(name, "SSL_") && bytes.Contains(m.text, []byte("unexpected eof")):
 		// OpenSSL 3 reports a close without close_notify this way.
-		cause = CausePrematureClose
+		c = cause.PrematureClose
 	}
-	if cause == CauseNone {
+	if c == cause.None {
 		return verdictNone
 	}
-	return failure(cause, m.status(false))
+	return failure(c, m.status(false))
 }
 
 // fdFailure classifies a failed socket(): out of file descriptors is
@@ -214,9 +218,9 @@ func (m *nginxMessage) fdFailure() nginxVerdict {
 	}
 	switch {
 	case isFDExhaustion(errno):
-		return failure(CauseProxyResourceExhausted, status)
+		return failure(cause.ProxyResourceExhausted, status)
 	case errno == errnoEAFNOSUPPORT && m.phase == phaseConnect:
-		return failure(CauseNetworkUnreachable, status)
+		return failure(cause.NetworkUnreachable, status)
 	}
 	return verdictNone
 }
