@@ -7,7 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 	"github.com/badgateway/badgateway_exporter/nginxconf"
 )
 
@@ -101,7 +101,7 @@ func (l *LogConfig) logFormatField() string {
 
 // AccessParser compiles the log_format of an nginx_access log. It reads
 // nginx's configuration for log_format_from.
-func (l *LogConfig) AccessParser() (*logparse.AccessParser, error) {
+func (l *LogConfig) AccessParser() (*nginxaccess.Parser, error) {
 	given := 0
 	for _, set := range []bool{l.LogFormat != "", l.LogFormatName != "", l.LogFormatFrom != (LogFormatFrom{})} {
 		if set {
@@ -117,7 +117,7 @@ func (l *LogConfig) AccessParser() (*logparse.AccessParser, error) {
 	format, escapeName := l.LogFormat, l.LogFormatEscape
 	switch {
 	case l.LogFormatName != "":
-		f, ok := logparse.BuiltinLogFormat(l.LogFormatName)
+		f, ok := nginxaccess.BuiltinLogFormat(l.LogFormatName)
 		if !ok {
 			return nil, fmt.Errorf("no built-in log_format %q (use log_format_from to read it from nginx.conf)", l.LogFormatName)
 		}
@@ -132,11 +132,11 @@ func (l *LogConfig) AccessParser() (*logparse.AccessParser, error) {
 	if escapeName == "" {
 		escapeName = "default"
 	}
-	escape, err := logparse.ParseLogFormatEscape(escapeName)
+	escape, err := nginxaccess.ParseLogFormatEscape(escapeName)
 	if err != nil {
 		return nil, err
 	}
-	return logparse.CompileLogFormat(format, escape)
+	return nginxaccess.Compile(format, escape)
 }
 
 // nginxLogFormat reads log_format NAME from an nginx configuration.
