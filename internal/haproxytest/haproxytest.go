@@ -44,7 +44,6 @@ type HAProxy struct {
 	cmd    *exec.Cmd
 	out    *procout.Buffer
 	exited chan struct{}
-	dir    string
 }
 
 var bindRE = regexp.MustCompile(`(?m)^\s*bind\s+(\S+)`)
@@ -67,7 +66,7 @@ func Start(tb testing.TB, cfg string) *HAProxy {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{}), dir: dir}
+	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{})}
 	h.cmd = exec.Command(bin, "-f", path, "-db")
 	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
 	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
@@ -102,9 +101,6 @@ func (h *HAProxy) waitListening(addr string) error {
 
 // Output is what haproxy printed (its alerts and warnings).
 func (h *HAProxy) Output() string { return h.out.String() }
-
-// Dir is the directory of its configuration.
-func (h *HAProxy) Dir() string { return h.dir }
 
 // Stop terminates haproxy (SIGTERM, then SIGKILL after 3s).
 func (h *HAProxy) Stop() {
