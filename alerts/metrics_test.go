@@ -11,7 +11,7 @@ import (
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 
 	"github.com/badgateway/badgateway_exporter/collector"
-	"github.com/badgateway/badgateway_exporter/discover"
+	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
 
 // prometheusMetrics are series Prometheus itself creates for every target.
@@ -51,7 +51,7 @@ func registeredMetrics(t *testing.T) map[string]bool {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := collector.New(rec, logger)
 	defer c.Close()
-	probes := discover.NewManager(logger)
+	probes := runner.New(logger)
 	rec.MustRegister(probes.Collector())
 	rec.MustRegister(versioncollector.NewCollector(programName),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

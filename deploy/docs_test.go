@@ -76,10 +76,10 @@ func TestConfigsRouteScenarios(t *testing.T) {
 	}
 }
 
-// TestReadmeSectionCoversScenarios: the README's table has a row for each
+// TestReadmeCoversScenarios: the README's table has a row for each
 // scenario with its status and cause.
-func TestReadmeSectionCoversScenarios(t *testing.T) {
-	text := readFile(t, "README-section.md")
+func TestReadmeCoversScenarios(t *testing.T) {
+	text := readFile(t, "../README.md")
 	for _, sc := range scenarios {
 		cause := "—"
 		if sc.cause != "" {
@@ -88,7 +88,7 @@ func TestReadmeSectionCoversScenarios(t *testing.T) {
 		row := regexp.MustCompile(`(?m)^\| ` + sc.proxy + ` \| ` + "`" + regexp.QuoteMeta(sc.path) + "`" +
 			` \|.*\| ` + fmt.Sprint(sc.status) + ` \| ` + regexp.QuoteMeta(cause))
 		if !row.MatchString(text) {
-			t.Errorf("README-section.md: no row for %s %s with %d and %s", sc.proxy, sc.path, sc.status, cause)
+			t.Errorf("README.md: no row for %s %s with %d and %s", sc.proxy, sc.path, sc.status, cause)
 		}
 	}
 }

@@ -11,21 +11,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/promtest"
 )
 
 // TestPrometheusConfig checks deploy/prometheus/prometheus.yml with
 // `promtool check config` (Debian package prometheus), with the rule file
 // at its path in the repository instead of the container's.
 func TestPrometheusConfig(t *testing.T) {
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		const msg = "promtool not found: apt-get install prometheus, or run ./scripts/test.sh"
-		if nginxtest.E2ERequired() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	bin := promtest.PromtoolBin.Require(t)
 	rules, err := filepath.Abs("../alerts")
 	if err != nil {
 		t.Fatal(err)

@@ -27,9 +27,9 @@ type scenario struct {
 // server is the `server` label: nginx's server_name, HAProxy's frontend.
 const server = "demo"
 
-// scenarios is the table of deploy/README-section.md, of the comments atop
-// deploy/nginx/conf.d/scenarios.conf and deploy/haproxy/haproxy.cfg, and of
-// the paths of deploy/loadgen/loadgen.sh.
+// scenarios is the table of README.md (the demo's scenarios), of the
+// comments atop deploy/nginx/conf.d/scenarios.conf and
+// deploy/haproxy/haproxy.cfg, and of the paths of deploy/loadgen/loadgen.sh.
 var scenarios = []scenario{
 	{"nginx", "/ok", "healthy", 200, "", "", false},
 	{"nginx", "/refused", "", 502, "connection_refused", "flaky:8087", false},

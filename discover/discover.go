@@ -9,9 +9,8 @@
 // marked down or disabled, a port that depends on the client) is returned
 // as Unprobeable, with the reason, for the log and the status page.
 //
-// Manager ties it together for the exporter: static targets from the
-// configuration, discovery on start, on reload and on an interval, and a
-// probe.Scheduler that probes them.
+// It only reads configurations: when and how often, and the probing
+// itself, are package probe/runner's job.
 package discover
 
 import (

@@ -12,31 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
-
-// requireHAProxy returns the haproxy binary, or skips (fails where
-// end-to-end tests are required, as for nginx).
-func requireHAProxy(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("BADGATEWAY_HAPROXY"), "/usr/sbin/haproxy"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	p, err := exec.LookPath("haproxy")
-	if err == nil {
-		return p
-	}
-	if nginxtest.E2ERequired() {
-		t.Fatalf("haproxy not found: %v", err)
-	}
-	t.Skipf("haproxy not found (%v): install it to check discovery against it", err)
-	return ""
-}
 
 // haproxyWithSocket returns the fixture's -f arguments plus a config that
 // adds an admin socket in a temp dir (HAProxy merges global sections).
@@ -51,7 +29,7 @@ func haproxyWithSocket(t *testing.T) (args []string, sock string) {
 }
 
 func TestHAProxyFixtureIsValid(t *testing.T) {
-	bin := requireHAProxy(t)
+	bin := haproxytest.Binary(t)
 	args, _ := haproxyWithSocket(t)
 	cmd := exec.Command(bin, append([]string{"-c", "-q"}, args...)...)
 	cmd.Dir = haproxyFixture(t)
@@ -66,7 +44,7 @@ func TestHAProxyFixtureIsValid(t *testing.T) {
 // are on), and the disabled ones not probed. Its health checks go to
 // loopback addresses and unix sockets only.
 func TestHAProxyMatchesRunningServers(t *testing.T) {
-	bin := requireHAProxy(t)
+	bin := haproxytest.Binary(t)
 	dir := haproxyFixture(t)
 	args, sock := haproxyWithSocket(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/cause"
+	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
@@ -145,7 +146,7 @@ func TestProbesAgreeWithNginxLogs(t *testing.T) {
 }
 
 func TestProbesAgreeWithHAProxyLogs(t *testing.T) {
-	bin := requireHAProxy(t)
+	bin := haproxytest.Binary(t)
 	p := peers(t)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`global

@@ -177,7 +177,7 @@ t.conf:3: server 127.0.0.1:1 service=http resolve: service=: the addresses come 
 `,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := nginxconf.Parse(strings.NewReader(tc.conf), "t.conf")
+			cfg, err := parseNginx(tc.conf, "t.conf")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +193,7 @@ t.conf:3: server 127.0.0.1:1 service=http resolve: service=: the addresses come 
 }
 
 func TestNginxHTTPOptions(t *testing.T) {
-	cfg, err := nginxconf.Parse(strings.NewReader("http { server { location / { proxy_pass http://127.0.0.1:1; } } }"), "o.conf")
+	cfg, err := parseNginx("http { server { location / { proxy_pass http://127.0.0.1:1; } } }", "o.conf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,4 +204,9 @@ func TestNginxHTTPOptions(t *testing.T) {
 	if len(ts) != 1 || ts[0].HTTP.Path != "/healthz" || ts[0].HTTP.Expect[0].Lo != 204 {
 		t.Errorf("targets %+v", ts)
 	}
+}
+
+// parseNginx parses conf as the one file name, the way `nginx -T` shows it.
+func parseNginx(conf, name string) (*nginxconf.Config, error) {
+	return nginxconf.ParseDump([]byte("# configuration file " + name + ":\n" + conf + "\n"))
 }

@@ -97,10 +97,10 @@ func (x *expander) expand(ds []*Directive, depth int) ([]*Directive, error) {
 
 func (x *expander) include(d *Directive, depth int) ([]*Directive, error) {
 	if len(d.Args) != 1 {
-		return nil, &SyntaxError{File: d.File, Line: d.Line, Msg: `"include" takes one argument`}
+		return nil, &syntaxError{File: d.File, Line: d.Line, Msg: `"include" takes one argument`}
 	}
 	if depth >= maxIncludeDepth {
-		return nil, &SyntaxError{File: d.File, Line: d.Line, Msg: fmt.Sprintf("includes nested deeper than %d levels", maxIncludeDepth)}
+		return nil, &syntaxError{File: d.File, Line: d.Line, Msg: fmt.Sprintf("includes nested deeper than %d levels", maxIncludeDepth)}
 	}
 	pattern := d.Args[0]
 	if !filepath.IsAbs(pattern) {
@@ -110,7 +110,7 @@ func (x *expander) include(d *Directive, depth int) ([]*Directive, error) {
 	if strings.ContainsAny(pattern, "*?[") {
 		m, err := x.src.glob(pattern)
 		if err != nil {
-			return nil, &SyntaxError{File: d.File, Line: d.Line, Msg: fmt.Sprintf("include %q: %v", d.Args[0], err)}
+			return nil, &syntaxError{File: d.File, Line: d.Line, Msg: fmt.Sprintf("include %q: %v", d.Args[0], err)}
 		}
 		sort.Strings(m)
 		names = m

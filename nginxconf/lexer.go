@@ -18,10 +18,9 @@ const (
 )
 
 type token struct {
-	kind   tokenKind
-	text   string // unquoted, unescaped value of a word
-	quoted bool   // the word was written in quotes
-	line   int
+	kind tokenKind
+	text string // unquoted, unescaped value of a word
+	line int
 }
 
 // lexer splits nginx configuration text into tokens the way
@@ -40,7 +39,7 @@ func newLexer(src []byte, file string) *lexer {
 }
 
 func (l *lexer) errorf(line int, format string, args ...any) error {
-	return &SyntaxError{File: l.file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return &syntaxError{File: l.file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
 // next returns the next token.
@@ -92,7 +91,7 @@ func (l *lexer) quoted(q byte) (token, error) {
 			if l.pos < len(l.src) && !isSeparator(l.src[l.pos]) && l.src[l.pos] != '{' && l.src[l.pos] != ')' {
 				return token{}, l.errorf(l.line, "unexpected %q after a quoted string", l.src[l.pos])
 			}
-			return token{kind: tokWord, text: b.String(), quoted: true, line: start}, nil
+			return token{kind: tokWord, text: b.String(), line: start}, nil
 		case c == '\\' && l.pos+1 < len(l.src):
 			l.pos++
 			l.escape(&b, l.src[l.pos])

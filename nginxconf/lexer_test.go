@@ -95,14 +95,14 @@ func TestLexerErrors(t *testing.T) {
 }
 
 func TestLuaBlockSkipped(t *testing.T) {
-	cfg, err := Parse(strings.NewReader(`
+	cfg, err := parse(`
 location / {
     content_by_lua_block {
         local s = "}" -- a brace }
         if x then ngx.say('{') end
     }
     proxy_pass http://a;
-}`), "lua.conf")
+}`, "lua.conf")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,23 @@
-// Package nginxconf reads nginx configuration: a tokenizer and parser of
-// the nginx syntax (directives, blocks, quoted strings, comments), `include`
-// expansion with globs, and the output of `nginx -T`. Every directive keeps
-// the file and line it was written at, so that callers can point at it.
+// Package nginxconf reads nginx configuration into a tree of directives,
+// from a file and its includes (Load) or from the output of `nginx -T`
+// (Dump, ParseDump), for the two things that need it: discovering the
+// upstreams to probe (package discover) and compiling the access-log format
+// that log_format_from names (LogFormats). Every directive keeps the file
+// and line it was written at, so that callers can point at it.
 //
 // It does not know what directives mean, except `include` (expanded by Load
-// and ParseDump) and *_by_lua_block (whose Lua body is skipped). Helpers on
-// top of the tree, such as LogFormats, interpret a few directives.
+// and ParseDump), *_by_lua_block (whose Lua body is skipped) and log_format
+// (LogFormats).
+//
+// The tokenizer and parser are hand-written, and fuzzed (FuzzParse),
+// because NGINX's own Go parser (github.com/nginxinc/nginx-go-crossplane)
+// is not served by the module proxy these builds reach. The grammar is
+// small (that of ngx_conf_read_token: words, quotes, escapes, comments,
+// `;`, `{`, `}`); keep this package to it and to the few directives above.
 package nginxconf
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -18,16 +25,12 @@ import (
 // Directive is one directive: a name, its arguments and, for a block
 // directive such as `http { … }`, its children.
 type Directive struct {
-	Name   string
-	Args   []string     // unquoted and unescaped
-	Quoted []bool       // Quoted[i]: Args[i] was written in quotes
-	Block  []*Directive // children; nil for a simple directive, empty for `{}`
-	File   string       // the file it was read from
-	Line   int          // the line its name is on
+	Name  string
+	Args  []string     // unquoted and unescaped
+	Block []*Directive // children; nil for a simple directive, empty for `{}`
+	File  string       // the file it was read from
+	Line  int          // the line its name is on
 }
-
-// IsBlock reports whether the directive has a block, even an empty one.
-func (d *Directive) IsBlock() bool { return d.Block != nil }
 
 // Where is "file:line".
 func (d *Directive) Where() string { return d.File + ":" + strconv.Itoa(d.Line) }
@@ -58,29 +61,15 @@ type Config struct {
 	Files      []string     // every file read, main first, in reading order
 }
 
-// SyntaxError is a configuration that nginx would not parse.
-type SyntaxError struct {
+// syntaxError is a configuration that nginx would not parse.
+type syntaxError struct {
 	File string
 	Line int
 	Msg  string
 }
 
-func (e *SyntaxError) Error() string {
+func (e *syntaxError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
-// Parse reads one file's worth of configuration; name is used in errors and
-// in Directive.File. Include directives are kept as they are.
-func Parse(r io.Reader, name string) (*Config, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	ds, err := parseBytes(src, name)
-	if err != nil {
-		return nil, err
-	}
-	return &Config{File: name, Directives: ds, Files: []string{name}}, nil
 }
 
 // Walk calls fn for every directive, depth first, in file order, with the

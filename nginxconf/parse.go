@@ -39,7 +39,6 @@ func (p *parser) block(depth, open int) ([]*Directive, error) {
 				continue
 			}
 			cur.Args = append(cur.Args, tok.text)
-			cur.Quoted = append(cur.Quoted, tok.quoted)
 		case tokSemicolon:
 			if cur == nil {
 				return nil, p.lx.errorf(tok.line, `unexpected ";"`)

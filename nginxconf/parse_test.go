@@ -12,7 +12,7 @@ func render(ds []*Directive) string {
 	var b strings.Builder
 	walk(ds, nil, func(d *Directive, parents []*Directive) bool {
 		fmt.Fprintf(&b, "%s%s %q", strings.Repeat("  ", len(parents)), d.Where(), append([]string{d.Name}, d.Args...))
-		if d.IsBlock() {
+		if d.Block != nil {
 			b.WriteString(" {")
 		}
 		b.WriteByte('\n')
@@ -21,8 +21,17 @@ func render(ds []*Directive) string {
 	return b.String()
 }
 
+// parse parses src as the one file name, includes kept as they are.
+func parse(src, name string) (*Config, error) {
+	ds, err := parseBytes([]byte(src), name)
+	if err != nil {
+		return nil, err
+	}
+	return &Config{File: name, Directives: ds, Files: []string{name}}, nil
+}
+
 func TestParse(t *testing.T) {
-	cfg, err := Parse(strings.NewReader("events {}\nhttp {\n  server {\n    listen 80;\n  }\n  include x/*.conf;\n}\n"), "n.conf")
+	cfg, err := parse("events {}\nhttp {\n  server {\n    listen 80;\n  }\n  include x/*.conf;\n}\n", "n.conf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +44,8 @@ n.conf:2 ["http"] {
 	if got := render(cfg.Directives); got != want {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
 	}
-	if !cfg.Directives[0].IsBlock() || cfg.Directives[1].Block[1].IsBlock() {
-		t.Error("IsBlock wrong")
+	if cfg.Directives[0].Block == nil || cfg.Directives[1].Block[1].Block != nil {
+		t.Error("an empty block is not told from a simple directive")
 	}
 }
 
@@ -50,22 +59,22 @@ func TestParseErrors(t *testing.T) {
 		"a { b }":                         `e.conf:1: unexpected "}": "b" is not terminated by ";"`,
 		strings.Repeat("a {", maxDepth+2): "blocks nested deeper than 100 levels",
 	} {
-		_, err := Parse(strings.NewReader(src), "e.conf")
+		_, err := parse(src, "e.conf")
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("Parse(%.20q): error %v, want %s", src, err, want)
+			t.Errorf("parse(%.20q): error %v, want %s", src, err, want)
 		}
 	}
 }
 
 func TestLookupInherits(t *testing.T) {
-	cfg, err := Parse(strings.NewReader(`
+	cfg, err := parse(`
 http {
     proxy_ssl_verify on;
     server {
         location /a { proxy_pass https://a; }
         location /b { proxy_ssl_verify off; proxy_pass https://b; }
     }
-}`), "l.conf")
+}`, "l.conf")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,6 @@ const (
 	stageBody    // reading the response body
 )
 
-func (s stage) String() string {
-	return [...]string{"resolving", "connecting", "TLS handshaking", "sending the request", "reading the response header", "reading the response body"}[s]
-}
-
 // verifyError is a certificate the probe's own verification rejected.
 type verifyError struct{ err error }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/cause"
+	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
@@ -68,16 +69,7 @@ func TestProtocolMismatchNginx(t *testing.T) {
 }
 
 func TestProtocolMismatchHAProxy(t *testing.T) {
-	bin, err := exec.LookPath("haproxy")
-	if err != nil {
-		if _, err2 := os.Stat("/usr/sbin/haproxy"); err2 != nil {
-			if nginxtest.E2ERequired() {
-				t.Fatal("haproxy not found")
-			}
-			t.Skipf("haproxy not found: %v", err)
-		}
-		bin = "/usr/sbin/haproxy"
-	}
+	bin := haproxytest.Binary(t)
 	cert := probetest.SelfSigned(t, time.Hour, "127.0.0.1")
 	dir := t.TempDir()
 	pem := filepath.Join(dir, "site.pem")

@@ -16,31 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/haproxytest"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
-
-// envHAProxy names an haproxy binary to use instead of /usr/sbin/haproxy.
-const envHAProxy = "BADGATEWAY_HAPROXY"
-
-// haproxyBinary returns the haproxy binary, or skips the test (fails it
-// when end-to-end tests are required: CI or BADGATEWAY_REQUIRE_E2E=1).
-func haproxyBinary(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv(envHAProxy)
-	if bin == "" {
-		bin = "/usr/sbin/haproxy"
-	}
-	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return bin
-	}
-	msg := fmt.Sprintf("haproxy not found at %s (set %s, or apt-get install haproxy)", bin, envHAProxy)
-	if nginxtest.E2ERequired() {
-		t.Fatalf("%s; end-to-end tests are required here (CI or %s=1)", msg, nginxtest.EnvRequire)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // haproxyConfig is haproxy.cfg: %[1]s the global log lines, %[2]s extra
 // sections, %[3]d the frontend port, %[4]d a closed backend port.
@@ -64,7 +43,7 @@ backend be
 `
 
 func TestHAProxyEndToEnd(t *testing.T) {
-	bin := haproxyBinary(t)
+	bin := haproxytest.Binary(t)
 	sockDir := shortTempDir(t)
 	ring := `ring r
   format rfc5424

@@ -1,7 +1,7 @@
 package tailer
 
 // The exporter's throughput requirement measured through the real driver
-// (Follow: goroutine, fsnotify wake-up, batched pread, one handler call per
+// (FollowGroup: goroutine, fsnotify wake-up, batched pread, one handler call per
 // line); see benchutil_test.go for the modes. Compare with
 // BenchmarkNxadmTailFile.
 
@@ -36,7 +36,10 @@ func (h *countingHandler) Event(ev Event) {
 func BenchmarkTailer(b *testing.B) {
 	benchModes(b, func(b *testing.B, path string, cost time.Duration, n int) (ready, done <-chan struct{}, stop func()) {
 		h := &countingHandler{cost: cost, want: n, opened: make(chan struct{}), done: make(chan struct{})}
-		t, err := Follow(Options{Path: path, FromBeginning: true, Logger: slog.New(slog.DiscardHandler)}, h)
+		t, err := FollowGroup(GroupOptions{
+			Options: Options{FromBeginning: true, Logger: slog.New(slog.DiscardHandler)},
+			Globs:   []string{path},
+		}, func(string) Handler { return h })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -53,8 +53,8 @@
 // Polls are triggered by fsnotify (inotify) events on the files'
 // directories and, as a fallback for lost events or when inotify is
 // unavailable, every Options.PollInterval. The state machine (follower,
-// group) is synchronous; one goroutine per Tail or Group drives it, so all
-// Handler calls of a Tail or Group come from one goroutine.
+// group) is synchronous; one goroutine per Group drives it, so all
+// Handler calls of a Group come from one goroutine.
 //
 // # Limits
 //

@@ -2,8 +2,8 @@ package tailer
 
 import "fmt"
 
-// Handler receives what one followed file yields. All calls for a Tail or a
-// Group come from a single goroutine, one at a time, in file order.
+// Handler receives what one followed file yields. All calls for a Group
+// come from a single goroutine, one at a time, in file order.
 type Handler interface {
 	// Line receives one complete line without its '\n' (a trailing '\r' is
 	// stripped). line aliases the tailer's read buffer: it is valid only

@@ -82,7 +82,7 @@ func TestFromBeginningVersusEnd(t *testing.T) {
 	}
 }
 
-// Lines appended between Follow and the first poll are not missed.
+// Lines appended between the start and the first poll are not missed.
 func TestEndIsTakenAtStart(t *testing.T) {
 	fx := newFixture(t)
 	fx.append("error.log", "old\n")

@@ -10,7 +10,7 @@ import (
 // maxKnown bounds the files a group remembers after closing them.
 const maxKnown = 4096
 
-// group is the synchronous core behind Tail and Group: the followers, the
+// group is the synchronous core behind a Group: the followers, the
 // globs that produce them, and the files read, by identity. Its methods run
 // on one goroutine (the runner's, or a test's).
 //
@@ -22,7 +22,7 @@ const maxKnown = 4096
 // its beginning again while it holds what was read.
 type group struct {
 	opts       Options
-	globs      []string // nil: a fixed set of paths (Tail)
+	globs      []string // nil: a fixed set of paths (the tests of one follower)
 	newHandler func(path string) Handler
 	e          env
 

@@ -72,11 +72,14 @@ func (fx *fixture) options(o Options) Options {
 	return o
 }
 
-// follow sets up what Follow runs, without its goroutine.
+// follow sets up a group of one fixed path, without a goroutine: the
+// follower's state machine alone (a Group's followers come from its globs).
 func (fx *fixture) follow(name string, o Options) (*group, *recorder) {
-	o.Path = fx.path(name)
+	o = fx.options(o)
 	rec := &recorder{}
-	return newTailGroup(fx.options(o), rec, fx.e), rec
+	g := newGroup(o, nil, nil, fx.e)
+	g.add(newFollower(g, fx.path(name), rec, o.FromBeginning))
+	return g, rec
 }
 
 // followGlobs sets up what FollowGroup runs; handlers are recorded by path.

@@ -101,6 +101,3 @@ func (lb *lineBuffer) shrink() {
 		lb.buf = nb
 	}
 }
-
-// pending reports the bytes held for an incomplete line.
-func (lb *lineBuffer) pending() int { return lb.n }

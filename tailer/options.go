@@ -22,10 +22,8 @@ const (
 	fpSize      = 64        // bytes at offset 0 kept to recognise a rewritten file
 )
 
-// Options configure the following of one file.
+// Options configure the following of each file.
 type Options struct {
-	// Path of the file to follow. Globs are Group's business.
-	Path string
 	// FromBeginning reads what an existing file already holds. By default
 	// reading starts at the end of a file that exists when following
 	// starts; a file that appears later is always read from its beginning.
@@ -45,8 +43,7 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// GroupOptions configure a Group. The embedded Options apply to every file;
-// their Path is ignored.
+// GroupOptions configure a Group. The embedded Options apply to every file.
 type GroupOptions struct {
 	Options
 	// Globs select the files (filepath.Match syntax); each matching regular
@@ -63,8 +60,6 @@ type GroupOptions struct {
 	// Positions are those of the earlier run, with Resume.
 	Positions []Position
 }
-
-var errNoPath = errors.New("tailer: Options.Path is empty")
 
 // withDefaults validates o and fills in zero fields.
 func (o Options) withDefaults() (Options, error) {

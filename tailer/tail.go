@@ -7,40 +7,6 @@ import (
 	"time"
 )
 
-// Tail follows one file. Create it with Follow; stop it with Stop.
-type Tail struct{ r *runner }
-
-// Follow starts following opts.Path, delivering its lines and events to h
-// from a new goroutine. A missing or unreadable file is not an error: it is
-// waited for (and reported through h). Errors are for invalid options only.
-func Follow(opts Options, h Handler) (*Tail, error) {
-	opts, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	if opts.Path == "" {
-		return nil, errNoPath
-	}
-	if h == nil {
-		return nil, errors.New("tailer: nil Handler")
-	}
-	return &Tail{startRunner(newTailGroup(opts, h, osEnv()), opts, DefaultRescanInterval)}, nil
-}
-
-// newTailGroup is the core of a Tail: a group of one fixed path.
-func newTailGroup(opts Options, h Handler, e env) *group {
-	g := newGroup(opts, nil, nil, e)
-	g.add(newFollower(g, filepath.Clean(opts.Path), h, opts.FromBeginning))
-	return g
-}
-
-// Stop stops following and closes the file. It returns once the goroutine
-// delivering lines has exited, so no Handler call happens after it; that
-// goroutine checks for Stop between rounds of reading (at most 16 MiB per
-// file each), so Stop waits no longer than one round of Handler calls. An
-// incomplete last line is not delivered. Stop may be called more than once.
-func (t *Tail) Stop() error { return t.r.stop() }
-
 // Group follows every regular file matching a set of globs, one tail per
 // file, re-expanding the globs periodically so new files are picked up.
 type Group struct{ r *runner }
@@ -82,7 +48,11 @@ func newGlobGroup(opts GroupOptions, newHandler func(string) Handler, e env) *gr
 	return g
 }
 
-// Stop stops following every file; see Tail.Stop.
+// Stop stops following and closes the files. It returns once the goroutine
+// delivering lines has exited, so no Handler call happens after it; that
+// goroutine checks for Stop between rounds of reading (at most 16 MiB per
+// file each), so Stop waits no longer than one round of Handler calls. An
+// incomplete last line is not delivered. Stop may be called more than once.
 func (g *Group) Stop() error { return g.r.stop() }
 
 // Positions returns where each file of the group stands: every line before

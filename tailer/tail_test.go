@@ -109,14 +109,24 @@ func appendFile(t *testing.T, path, s string) {
 	}
 }
 
-func TestFollow(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "error.log")
-	appendFile(t, path, "old\n")
-	h := newChanHandler(t)
-	tl, err := Follow(Options{Path: path, RotateWait: time.Hour, Logger: quiet()}, h)
+// followOne follows the one file path with a Group whose glob is that path,
+// every file it yields going to h.
+func followOne(t *testing.T, path string, o GroupOptions, h Handler) *Group {
+	t.Helper()
+	o.Globs = []string{path}
+	o.Logger = quiet()
+	g, err := FollowGroup(o, func(string) Handler { return h })
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+func TestFollowOnePath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "error.log")
+	appendFile(t, path, "old\n")
+	h := newChanHandler(t)
+	tl := followOne(t, path, GroupOptions{Options: Options{RotateWait: time.Hour}}, h)
 	h.waitEvent(Opened)
 	appendFile(t, path, "a\nb\n")
 	h.want("a", "b")
@@ -180,20 +190,14 @@ func TestFollowWithoutInotify(t *testing.T) {
 	t.Cleanup(func() { newWatcher = fsnotify.NewWatcher })
 	path := filepath.Join(t.TempDir(), "error.log")
 	h := newChanHandler(t)
-	tl, err := Follow(Options{Path: path, PollInterval: 10 * time.Millisecond, Logger: quiet()}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tl := followOne(t, path, GroupOptions{Options: Options{PollInterval: 10 * time.Millisecond}, RescanInterval: 10 * time.Millisecond}, h)
 	defer tl.Stop()
 	appendFile(t, path, "polled\n")
 	h.want("polled")
 }
 
 func TestStopWhileWaitingForFile(t *testing.T) {
-	tl, err := Follow(Options{Path: filepath.Join(t.TempDir(), "missing.log"), Logger: quiet()}, newChanHandler(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tl := followOne(t, filepath.Join(t.TempDir(), "missing.log"), GroupOptions{}, newChanHandler(t))
 	done := make(chan error, 1)
 	go func() { done <- tl.Stop() }()
 	select {
@@ -208,16 +212,18 @@ func TestStopWhileWaitingForFile(t *testing.T) {
 
 func TestInvalidOptions(t *testing.T) {
 	h := newChanHandler(t)
-	for _, o := range []Options{{}, {Path: "x", RotateWait: -1}, {Path: "x", MaxLineBytes: -1}} {
-		if _, err := Follow(o, h); err == nil {
-			t.Errorf("Follow(%+v) succeeded", o)
-		}
-	}
-	if _, err := Follow(Options{Path: "x"}, nil); err == nil {
-		t.Error("Follow with nil Handler succeeded")
+	if _, err := FollowGroup(GroupOptions{Globs: []string{"x"}}, nil); err == nil {
+		t.Error("FollowGroup with nil newHandler succeeded")
 	}
 	newH := func(string) Handler { return h }
-	for _, o := range []GroupOptions{{}, {Globs: []string{"["}}} {
+	for _, o := range []GroupOptions{
+		{},
+		{Globs: []string{"["}},
+		{Options: Options{RotateWait: -1}, Globs: []string{"x"}},
+		{Options: Options{MaxLineBytes: -1}, Globs: []string{"x"}},
+		{Options: Options{PollInterval: -1}, Globs: []string{"x"}},
+		{RescanInterval: -1, Globs: []string{"x"}},
+	} {
 		if _, err := FollowGroup(o, newH); err == nil {
 			t.Errorf("FollowGroup(%+v) succeeded", o)
 		}

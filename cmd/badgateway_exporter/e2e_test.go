@@ -11,6 +11,7 @@ import (
 	"github.com/badgateway/badgateway_exporter/internal/backend"
 	"github.com/badgateway/badgateway_exporter/internal/exportertest"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/promtest"
 )
 
 const e2eNginxConfig = `
@@ -118,13 +119,7 @@ func mustGet(t *testing.T, ngx *nginxtest.Nginx, path string, want int) {
 // prometheus) on a scrape; required where end-to-end tests are.
 func promtoolCheckMetrics(t *testing.T, body []byte) {
 	t.Helper()
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		if nginxtest.E2ERequired() {
-			t.Fatalf("promtool not found: apt-get install prometheus, or run ./scripts/test.sh")
-		}
-		t.Skip("promtool not found (apt-get install prometheus)")
-	}
+	bin := promtest.PromtoolBin.Require(t)
 	cmd := exec.Command(bin, "check", "metrics")
 	cmd.Stdin = bytes.NewReader(body)
 	if out, err := cmd.CombinedOutput(); err != nil {

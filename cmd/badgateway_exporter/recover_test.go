@@ -11,8 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
+	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
 
 // panicky panics while collecting, after a good metric.
@@ -34,7 +34,7 @@ func TestPanickingCollectorFailsScrapeOnly(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(panicky{prometheus.NewDesc("panicky", "h", nil, nil)})
 	opts := &serveOptions{telemetryPath: "/metrics", maxRequests: 1, readHeaderTimeout: 5 * time.Second}
-	e := &exporter{opts: opts, logger: logger, probes: discover.NewManager(logger), ready: make(chan struct{})}
+	e := &exporter{opts: opts, logger: logger, probes: runner.New(logger), ready: make(chan struct{})}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/discover"
+	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
 
 const defaultConfigHint = "follow " + config.DefaultErrorLog + " (waiting for it if it does not exist yet)"
@@ -53,7 +53,7 @@ type exporter struct {
 	opts      *serveOptions
 	logger    *slog.Logger
 	collector *collector.Collector
-	probes    *discover.Manager
+	probes    *runner.Manager
 	running   *config.Config // the configuration in force
 	reloadMu  sync.Mutex
 	ready     chan struct{} // closed once every source of the configuration has started
@@ -89,7 +89,7 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{}), running: cfg}
 	e.collector = collector.New(reg, logger)
 	defer e.collector.Close()
-	e.probes = discover.NewManager(logger)
+	e.probes = runner.New(logger)
 	defer e.probes.Stop()
 	reg.MustRegister(e.probes.Collector())
 

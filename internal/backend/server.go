@@ -9,7 +9,6 @@ import (
 
 // Server is a backend running in the background. Stop it with Close.
 type Server struct {
-	mode   Mode
 	addr   string
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -45,7 +44,6 @@ func NewServer(ln net.Listener, mode Mode) *Server {
 func NewServerWith(ln net.Listener, mode Mode, o Options) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		mode:   mode,
 		addr:   ln.Addr().String(),
 		cancel: cancel,
 		done:   make(chan struct{}),
@@ -59,12 +57,6 @@ func NewServerWith(ln net.Listener, mode Mode, o Options) *Server {
 
 // Addr returns the listen address, e.g. "127.0.0.1:41234".
 func (s *Server) Addr() string { return s.addr }
-
-// Mode returns how the server misbehaves.
-func (s *Server) Mode() Mode { return s.mode }
-
-// Done is closed once the server has stopped.
-func (s *Server) Done() <-chan struct{} { return s.done }
 
 // Close stops the server, closes its connections and waits until every
 // goroutine of it has returned. It returns the error that stopped serving

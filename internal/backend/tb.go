@@ -90,12 +90,6 @@ func Slow(tb testing.TB, delay time.Duration) string {
 	return ForTestWith(tb, ModeSlow, Options{Delay: delay})
 }
 
-// Crash starts a ModeCrash backend; see ForTest.
-func Crash(tb testing.TB) string {
-	tb.Helper()
-	return ForTest(tb, ModeCrash)
-}
-
 // TLSOnly starts a ModeTLS backend with a self-signed certificate; see
 // ForTest.
 func TLSOnly(tb testing.TB) string {

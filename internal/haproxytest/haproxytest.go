@@ -19,24 +19,51 @@ import (
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
-// Binary returns the haproxy binary ($BADGATEWAY_HAPROXY or
-// /usr/sbin/haproxy), or ends the test: Fatalf where end-to-end tests are
-// required (CI, BADGATEWAY_REQUIRE_E2E=1), Skip elsewhere.
+// EnvBinary names an haproxy binary to use instead of /usr/sbin/haproxy or
+// `haproxy` on PATH.
+const EnvBinary = "BADGATEWAY_HAPROXY"
+
+// DefaultBinary is where Debian and Ubuntu install haproxy.
+const DefaultBinary = "/usr/sbin/haproxy"
+
+// Binary returns the haproxy binary to run ($BADGATEWAY_HAPROXY if set, else
+// /usr/sbin/haproxy if present, else `haproxy` on PATH), or ends the test:
+// Fatal where end-to-end tests are required (CI, BADGATEWAY_REQUIRE_E2E=1),
+// Skip elsewhere. Every test that runs haproxy finds it here.
 func Binary(tb testing.TB) string {
 	tb.Helper()
-	bin := os.Getenv("BADGATEWAY_HAPROXY")
-	if bin == "" {
-		bin = "/usr/sbin/haproxy"
-	}
-	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+	bin, err := find()
+	if err == nil {
 		return bin
 	}
-	msg := fmt.Sprintf("haproxy not found at %s: apt-get install haproxy, or run ./scripts/test.sh", bin)
+	const hint = "install it (apt-get install haproxy) or run ./scripts/test.sh"
 	if nginxtest.E2ERequired() {
-		tb.Fatal(msg)
+		tb.Fatalf("%v; end-to-end tests are required here (CI or %s=1): %s", err, nginxtest.EnvRequire, hint)
 	}
-	tb.Skip(msg)
+	tb.Skipf("%v; skipping end-to-end test: %s", err, hint)
 	return ""
+}
+
+func find() (string, error) {
+	if p := os.Getenv(EnvBinary); p != "" {
+		if !executable(p) {
+			return "", fmt.Errorf("haproxytest: $%s: %s is not an executable file", EnvBinary, p)
+		}
+		return p, nil
+	}
+	if executable(DefaultBinary) {
+		return DefaultBinary, nil
+	}
+	p, err := exec.LookPath("haproxy")
+	if err != nil {
+		return "", fmt.Errorf("haproxytest: haproxy not found at %s nor on PATH: %w", DefaultBinary, err)
+	}
+	return p, nil
+}
+
+func executable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
 // HAProxy is a running haproxy.
@@ -44,7 +71,6 @@ type HAProxy struct {
 	cmd    *exec.Cmd
 	out    *procout.Buffer
 	exited chan struct{}
-	dir    string
 }
 
 var bindRE = regexp.MustCompile(`(?m)^\s*bind\s+(\S+)`)
@@ -67,7 +93,7 @@ func Start(tb testing.TB, cfg string) *HAProxy {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{}), dir: dir}
+	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{})}
 	h.cmd = exec.Command(bin, "-f", path, "-db")
 	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
 	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
@@ -102,9 +128,6 @@ func (h *HAProxy) waitListening(addr string) error {
 
 // Output is what haproxy printed (its alerts and warnings).
 func (h *HAProxy) Output() string { return h.out.String() }
-
-// Dir is the directory of its configuration.
-func (h *HAProxy) Dir() string { return h.dir }
 
 // Stop terminates haproxy (SIGTERM, then SIGKILL after 3s).
 func (h *HAProxy) Stop() {

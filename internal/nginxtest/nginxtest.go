@@ -146,12 +146,6 @@ func (n *Nginx) ErrorLogPath() string { return filepath.Join(n.dir, "logs", "err
 // AccessLogPath returns the path of the access log (combined format).
 func (n *Nginx) AccessLogPath() string { return filepath.Join(n.dir, "logs", "access.log") }
 
-// PID returns the process id of the nginx master.
-func (n *Nginx) PID() int { return n.cmd.Process.Pid }
-
-// Port returns the port of {{listen}}.
-func (n *Nginx) Port() int { return n.port }
-
 // Addr returns the address of {{listen}}, "127.0.0.1:<port>".
 func (n *Nginx) Addr() string { return "127.0.0.1:" + strconv.Itoa(n.port) }
 

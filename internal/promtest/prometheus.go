@@ -82,8 +82,5 @@ func (c PrometheusConfig) render() string {
 	return b.String()
 }
 
-// Addr is the host:port of Prometheus' HTTP API.
-func (p *Prometheus) Addr() string { return p.addr }
-
 // Output returns what Prometheus logged so far (the first 256 KiB).
 func (p *Prometheus) Output() string { return p.output.String() }

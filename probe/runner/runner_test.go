@@ -1,4 +1,4 @@
-package discover
+package runner
 
 import (
 	"fmt"
@@ -19,31 +19,6 @@ import (
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
-
-func TestStaticTargets(t *testing.T) {
-	c, err := config.Load("../config/testdata/good-probes.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := StaticTargets(c.Probes)
-	got := render(ts, "")
-	want := `http 127.0.0.1:8000 group="" proxy= http=app.local/health[{200 200} {300 399} {500 503}] at probes.targets[0]
-tcp unix:/run/php/php-fpm.sock group="" proxy= at probes.targets[1]
-tls app.bgw.invalid:8443 group="app" proxy= tls={ServerName:app.bgw.invalid VerifyName:app.bgw.invalid InsecureSkipVerify:false CAFile:/etc/ssl/ca.pem} at probes.targets[2]
-http [::1]:9000 group="" proxy= http=[] tls={ServerName: VerifyName:::1 InsecureSkipVerify:true CAFile:} at probes.targets[3]
-dns app.bgw.invalid group="" proxy= at probes.targets[4]
-`
-	if got != want {
-		t.Errorf("targets:\n%s\nwant:\n%s", got, want)
-	}
-	o := SchedulerOptions(c.Probes, nil)
-	if o.Interval != 30*time.Second || o.Timeout != 2*time.Second || o.Concurrency != 8 || o.Resolver == nil {
-		t.Errorf("options %+v", o)
-	}
-	if o := SchedulerOptions(config.ProbesConfig{}, nil); o.Interval != config.DefaultProbeInterval || o.Timeout != config.DefaultProbeTimeout || o.Resolver != nil {
-		t.Errorf("options without a probes section: %+v", o)
-	}
-}
 
 // TestManager discovers from an nginx.conf whose upstream has a live and a
 // dead peer, probes them, follows a reload, and keeps the targets when
@@ -70,7 +45,7 @@ func TestManager(t *testing.T) {
 	writeConf(live, dead)
 	cfg := config.ProbesConfig{Interval: 200 * time.Millisecond, Timeout: 150 * time.Millisecond, Concurrency: 4,
 		Discover: config.DiscoverConfig{NginxConfig: conf, Interval: time.Hour}}
-	m := NewManager(nil)
+	m := New(nil)
 	t.Cleanup(m.Stop)
 	if err := m.Apply(cfg); err != nil {
 		t.Fatal(err)

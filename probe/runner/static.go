@@ -1,4 +1,4 @@
-package discover
+package runner
 
 import (
 	"fmt"
@@ -6,15 +6,16 @@ import (
 	"net"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
-// StaticTargets turns the targets of the probes section into probe
+// staticTargets turns the targets of the probes section into probe
 // targets. A host name is resolved before each probe and every address is
 // its own upstream, labelled "IP:port" as nginx would log it. With TLS, SNI
 // and the certificate name default to the http.host, else the host of
 // upstream.
-func StaticTargets(cfg config.ProbesConfig) []probe.Target {
+func staticTargets(cfg config.ProbesConfig) []probe.Target {
 	out := make([]probe.Target, 0, len(cfg.Targets))
 	for i, c := range cfg.Targets {
 		t := probe.Target{Address: c.Upstream, Module: probe.Module(c.Module), Group: c.Group,
@@ -72,9 +73,9 @@ func statusRanges(ms []config.StatusMatch) []probe.StatusRange {
 	return out
 }
 
-// SchedulerOptions are the probe.Options of a probes section; unset values
+// schedulerOptions are the probe.Options of a probes section; unset values
 // (no probes section) take the defaults.
-func SchedulerOptions(cfg config.ProbesConfig, logger *slog.Logger) probe.Options {
+func schedulerOptions(cfg config.ProbesConfig, logger *slog.Logger) probe.Options {
 	o := probe.Options{Interval: cfg.Interval, Timeout: cfg.Timeout, Concurrency: cfg.Concurrency,
 		Resolver: probe.Resolver(cfg.DNSServer), Logger: logger}
 	if o.Interval <= 0 {
@@ -86,10 +87,10 @@ func SchedulerOptions(cfg config.ProbesConfig, logger *slog.Logger) probe.Option
 	return o
 }
 
-// discoverOptions are the Options of a discover section.
-func discoverOptions(d config.DiscoverConfig) Options {
+// discoverOptions are the discover.Options of a discover section.
+func discoverOptions(d config.DiscoverConfig) discover.Options {
 	if d.HTTP == nil {
-		return Options{}
+		return discover.Options{}
 	}
-	return Options{HTTPPath: d.HTTP.Path, HTTPExpect: statusRanges(d.HTTP.ExpectStatus)}
+	return discover.Options{HTTPPath: d.HTTP.Path, HTTPExpect: statusRanges(d.HTTP.ExpectStatus)}
 }

@@ -1,4 +1,14 @@
-package discover
+// Package runner runs the exporter's probes: it owns the probe.Scheduler
+// (its metrics and its /probes status page), turns the configuration's
+// probes section into scheduler options and static targets, and keeps the
+// targets that package discover finds in the nginx and HAProxy
+// configurations up to date: on start, on every reload (Apply) and on the
+// discover interval.
+//
+// Package probe knows how to probe one target; package discover how to
+// read proxy configurations into targets; this package wires both to the
+// configuration and to time.
+package runner
 
 import (
 	"context"
@@ -11,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
@@ -31,7 +42,7 @@ type Manager struct {
 	static  []probe.Target
 	found   map[string]found // by source: "nginx", "haproxy"
 	errs    map[string]string
-	skipped map[Unprobeable]bool // already logged
+	skipped map[probe.Unprobeable]bool // already logged
 
 	reset     chan struct{}
 	stop      chan struct{}
@@ -42,11 +53,11 @@ type Manager struct {
 
 type found struct {
 	targets     []probe.Target
-	unprobeable []Unprobeable
+	unprobeable []probe.Unprobeable
 }
 
-// NewManager returns a Manager with nothing to probe; call Apply and Start.
-func NewManager(logger *slog.Logger) *Manager {
+// New returns a Manager with nothing to probe; call Apply and Start.
+func New(logger *slog.Logger) *Manager {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -55,24 +66,24 @@ func NewManager(logger *slog.Logger) *Manager {
 		panic(err) // the defaults are valid
 	}
 	return &Manager{logger: logger, sched: sched, found: map[string]found{}, errs: map[string]string{},
-		skipped: map[Unprobeable]bool{}, reset: make(chan struct{}, 1), stop: make(chan struct{})}
+		skipped: map[probe.Unprobeable]bool{}, reset: make(chan struct{}, 1), stop: make(chan struct{})}
 }
 
 // Check reports whether Apply would accept cfg, changing nothing.
 func (m *Manager) Check(cfg config.ProbesConfig) error {
-	return SchedulerOptions(cfg, m.logger).Check()
+	return schedulerOptions(cfg, m.logger).Check()
 }
 
 // Apply takes a (validated) probes section: options, static targets and
 // discovery sources; it discovers at once. It fails only on options the
 // scheduler rejects (where Check fails), and then changes nothing.
 func (m *Manager) Apply(cfg config.ProbesConfig) error {
-	if err := m.sched.SetOptions(SchedulerOptions(cfg, m.logger)); err != nil {
+	if err := m.sched.SetOptions(schedulerOptions(cfg, m.logger)); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	m.cfg = cfg
-	m.static = StaticTargets(cfg)
+	m.static = staticTargets(cfg)
 	m.mu.Unlock()
 	m.Rediscover()
 	select {
@@ -90,17 +101,17 @@ func (m *Manager) Rediscover() {
 	ctx, cancel := context.WithTimeout(context.Background(), discoveryTimeout)
 	defer cancel()
 	d, o := m.cfg.Discover, discoverOptions(m.cfg.Discover)
-	m.discover("nginx", d.NginxConfig != "" || d.NginxBinary != "", func() ([]probe.Target, []Unprobeable, error) {
+	m.discover("nginx", d.NginxConfig != "" || d.NginxBinary != "", func() ([]probe.Target, []probe.Unprobeable, error) {
 		if d.NginxBinary != "" {
-			return NginxBinary(ctx, d.NginxBinary, d.NginxArgs, o)
+			return discover.NginxBinary(ctx, d.NginxBinary, d.NginxArgs, o)
 		}
-		return NginxFile(d.NginxConfig, o)
+		return discover.NginxFile(d.NginxConfig, o)
 	})
-	m.discover("haproxy", d.HAProxyConfig != "", func() ([]probe.Target, []Unprobeable, error) {
-		return HAProxy(d.HAProxyConfig)
+	m.discover("haproxy", d.HAProxyConfig != "", func() ([]probe.Target, []probe.Unprobeable, error) {
+		return discover.HAProxy(d.HAProxyConfig)
 	})
 	targets := slices.Clone(m.static)
-	var unprobeable []Unprobeable
+	var unprobeable []probe.Unprobeable
 	var errs []string
 	for _, src := range []string{"nginx", "haproxy"} {
 		targets = append(targets, m.found[src].targets...)
@@ -114,7 +125,7 @@ func (m *Manager) Rediscover() {
 }
 
 // discover runs one source, logging what changed.
-func (m *Manager) discover(src string, enabled bool, run func() ([]probe.Target, []Unprobeable, error)) {
+func (m *Manager) discover(src string, enabled bool, run func() ([]probe.Target, []probe.Unprobeable, error)) {
 	if !enabled {
 		delete(m.found, src)
 		delete(m.errs, src)
