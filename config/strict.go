@@ -10,27 +10,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// FieldError is a configuration error located at a file, line and field.
-type FieldError struct {
-	File  string
-	Line  int
-	Field string // dotted path, e.g. logs[1].format
-	Err   error
-}
-
-func (e *FieldError) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
-	}
-	if e.Field == "" {
-		return fmt.Sprintf("%s: %v", loc, e.Err)
-	}
-	return fmt.Sprintf("%s: %s: %v", loc, e.Field, e.Err)
-}
-
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // defaulter is implemented by config structs that have non-zero defaults.
 // SetDefaults is called before the YAML values are applied, so what the file
 // says wins.
@@ -45,24 +24,6 @@ type validator interface {
 // locatable is implemented by config structs that keep where they were in
 // the file, for errors found after loading.
 type locatable interface{ setLocation(*location) }
-
-// location is where a config struct was given: file, dotted path, line,
-// and the line of each field's value.
-type location struct {
-	file  string
-	path  string
-	line  int
-	lines map[string]int // yaml field name → line
-}
-
-// fieldError locates err at field, or at the struct when field was not given.
-func (l *location) fieldError(field string, err error) *FieldError {
-	line, ok := l.lines[field]
-	if !ok {
-		line = l.line
-	}
-	return &FieldError{File: l.file, Line: line, Field: joinPath(l.path, field), Err: err}
-}
 
 // decoder walks a YAML node tree down to the config structs (see the
 // package comment for why yaml.v3 cannot do this alone). Whatever holds no
@@ -85,19 +46,15 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) error {
 		return nil
 	}
 	null := n.Tag == "!!null"
-	switch v.Kind() {
-	case reflect.Struct:
+	switch {
+	case v.Kind() == reflect.Struct:
 		return d.structure(n, v, path, null)
-	case reflect.Pointer:
-		if null {
-			return nil
-		}
+	case null: // a nil pointer, list or map
+		return nil
+	case v.Kind() == reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		return d.value(n, v.Elem(), path)
-	case reflect.Slice:
-		if null {
-			return nil
-		}
+	case v.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			return d.errorf(n, path, "expected a list, got %s", kindName(n))
 		}
@@ -110,9 +67,6 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) error {
 		v.Set(s)
 		return nil
 	default: // a map
-		if null {
-			return nil
-		}
 		if n.Kind != yaml.MappingNode {
 			return d.errorf(n, path, "expected a mapping, got %s", kindName(n))
 		}
