@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // causeMetrics are the metrics whose `cause` label the per-cause alerts
@@ -24,26 +24,26 @@ var causeMetrics = map[string]bool{
 // alertCauses returns the causes an alert's expr can select: the union,
 // over its selectors of cause-labelled metrics, of the causes that pass all
 // of the selector's cause matchers.
-func alertCauses(t *testing.T, expr string) []logparse.Cause {
+func alertCauses(t *testing.T, expr string) []cause.Cause {
 	t.Helper()
 	e, err := promql.ParseExpr(expr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := map[logparse.Cause]bool{}
+	set := map[cause.Cause]bool{}
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
 		vs, ok := n.(*parser.VectorSelector)
 		if !ok || !causeMetrics[vs.Name] {
 			return nil
 		}
-		for _, c := range logparse.AllCauses() {
+		for _, c := range cause.All() {
 			if matchesAll(vs.LabelMatchers, "cause", c.String()) {
 				set[c] = true
 			}
 		}
 		return nil
 	})
-	var out []logparse.Cause
+	var out []cause.Cause
 	for c := range set {
 		out = append(out, c)
 	}
@@ -151,7 +151,7 @@ func TestAlertAnnotations(t *testing.T) {
 // what it means, how to confirm it and how to fix it.
 func TestRunbookSections(t *testing.T) {
 	anchors := runbookAnchors(t)
-	for _, c := range logparse.AllCauses() {
+	for _, c := range cause.All() {
 		body, ok := anchors[c.String()]
 		if !ok {
 			t.Errorf("%s: no section `## %s`", runbookFile, c)

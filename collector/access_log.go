@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
 // mismatchLogEvery rate-limits the warning about lines that do not match
@@ -16,8 +17,8 @@ const mismatchLogEvery = 10 * time.Second
 // access log. It is used by one goroutine (the file's tail) only.
 type accessLogFile struct {
 	sourceStats
-	parser *logparse.AccessParser
-	rec    logparse.AccessRecord
+	parser *nginxaccess.Parser
+	rec    nginxaccess.Record
 	server []byte // the configured `server` label for formats without $server_name/$host
 	labels labeler
 	logger *slog.Logger
@@ -31,7 +32,7 @@ type accessLogFile struct {
 	guard      lineGuard
 }
 
-func newAccessLogFile(path string, parser *logparse.AccessParser, server string, m *Metrics, gov *Governor, logger *slog.Logger) *accessLogFile {
+func newAccessLogFile(path string, parser *nginxaccess.Parser, server string, m *Metrics, gov *Governor, logger *slog.Logger) *accessLogFile {
 	return &accessLogFile{
 		sourceStats: newSourceStats(path, m, gov), parser: parser, server: []byte(server), labels: newLabeler(m, gov),
 		logger: logger, requests: map[string]*series{}, attempts: map[string]*series{},
@@ -67,7 +68,7 @@ func (f *accessLogFile) recoverLine(line []byte) {
 	if r := recover(); r != nil {
 		f.guard.recovered(r, line)
 		f.counted(logparse.ResultUnrecognized)
-		f.rec = logparse.AccessRecord{}
+		f.rec = nginxaccess.Record{}
 	}
 }
 
@@ -97,7 +98,7 @@ func (f *accessLogFile) request(server, upstream, status []byte, generated bool)
 	s.inc()
 }
 
-func (f *accessLogFile) attempt(a *logparse.UpstreamAttempt) {
+func (f *accessLogFile) attempt(a *nginxaccess.UpstreamAttempt) {
 	b := append(f.keyBuf[:0], a.Upstream...)
 	b = append(append(b, 0), a.Status...)
 	f.keyBuf = b
@@ -123,7 +124,7 @@ func (f *accessLogFile) warnMismatch(err error) {
 		f.suppressed++
 		return
 	}
-	var mm *logparse.LogFormatMismatch
+	var mm *nginxaccess.LogFormatMismatch
 	attrs := []any{"path", f.path, "err", err, "similar_lines_not_logged", f.suppressed}
 	if errors.As(err, &mm) {
 		attrs = append(attrs, "variable", mm.Variable, "offset", mm.Offset, "sample", mm.Sample)

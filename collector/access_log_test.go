@@ -11,16 +11,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
-// realAccessFormat is the format of logparse/testdata/access-nginx-1.22.log.
+// realAccessFormat is the format of logparse/nginxaccess/testdata/access-nginx-1.22.log.
 const realAccessFormat = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"` +
 	` $server_name $request_time $upstream_addr $upstream_status $upstream_response_time $upstream_header_time $upstream_connect_time`
 
 func realAccessLines(tb testing.TB) [][]byte {
 	tb.Helper()
-	f, err := os.Open("../logparse/testdata/access-nginx-1.22.log")
+	f, err := os.Open("../logparse/nginxaccess/testdata/access-nginx-1.22.log")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func realAccessLines(tb testing.TB) [][]byte {
 
 func newTestAccessFile(tb testing.TB, format string) (*accessLogFile, *Metrics) {
 	tb.Helper()
-	p, err := logparse.CompileLogFormat(format, logparse.LogFormatEscapeDefault)
+	p, err := nginxaccess.Compile(format, nginxaccess.LogFormatEscapeDefault)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func BenchmarkAccessLogFile(b *testing.B) {
 // variable where matching failed and a sample, once per interval.
 func TestAccessLogFileMismatchWarningRateLimited(t *testing.T) {
 	var logs strings.Builder
-	p, err := logparse.CompileLogFormat(`$remote_addr "$request" $status $upstream_addr`, logparse.LogFormatEscapeDefault)
+	p, err := nginxaccess.Compile(`$remote_addr "$request" $status $upstream_addr`, nginxaccess.LogFormatEscapeDefault)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/positions"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
@@ -138,7 +138,7 @@ func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(pat
 		}, "", nil
 	default:
 		return func(path string, logger *slog.Logger) lineCounter {
-			return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &logparse.NginxErrorParser{} }, c.m, c.gov, logger)
+			return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, c.m, c.gov, logger)
 		}, "", nil
 	}
 }

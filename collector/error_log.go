@@ -4,6 +4,8 @@ import (
 	"log/slog"
 
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 )
 
 // eventParser is a classifier that emits logparse events: the nginx
@@ -36,7 +38,7 @@ func newEventLogFile(path, source string, newParser func() eventParser, m *Metri
 }
 
 func newErrorLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
-	return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &logparse.NginxErrorParser{} }, m, gov, nil)
+	return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, m, gov, nil)
 }
 
 // Line classifies and counts one line.
@@ -69,8 +71,8 @@ func (f *eventLogFile) recoverLine(line []byte) {
 	}
 }
 
-// haproxyParser adapts logparse.HAProxyParser: its records never span lines.
-type haproxyParser struct{ logparse.HAProxyParser }
+// haproxyParser adapts haproxy.Parser: its records never span lines.
+type haproxyParser struct{ haproxy.Parser }
 
 func (*haproxyParser) Flush(logparse.EmitFunc) {}
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/logparse"
 )
 
@@ -67,17 +68,17 @@ func (c *eventCounter) resolve(ev *logparse.Event) *series {
 	proxy := ev.Proxy.String()
 	upstream := c.labels.admit(s, "upstream", ev.Upstream)
 	switch {
-	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
+	case ev.Kind == logparse.KindHealth || ev.Cause == cause.MarkedDown:
 		// A state change, and for nginx `temporarily disabled` a consequence
 		// of the failure counted just before it: not another error.
-		cause := ev.Cause.String()
-		if ev.Cause == logparse.CauseNone { // an up event, or an admin action: no cause
-			cause = ""
+		causeLabel := ev.Cause.String()
+		if ev.Cause == cause.None { // an up event, or an admin action: no cause
+			causeLabel = ""
 		}
-		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), cause))
+		s.counters = append(s.counters, c.m.HealthEvents.WithLabelValues(proxy, upstream, ev.Health.String(), causeLabel))
 		if ev.NoLiveUpstreams {
 			server := c.labels.admit(s, "server", ev.Server)
-			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, logparse.CauseNoLiveUpstreams.String(), upstream, server))
+			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, cause.NoLiveUpstreams.String(), upstream, server))
 		}
 	case ev.Kind == logparse.KindRequest:
 		server := c.labels.admit(s, "server", ev.Server)
@@ -86,7 +87,7 @@ func (c *eventCounter) resolve(ev *logparse.Event) *series {
 			status = strconv.Itoa(ev.Status)
 		}
 		s.counters = append(s.counters, c.m.Requests.WithLabelValues(proxy, server, upstream, status))
-		if ev.Cause != logparse.CauseNone {
+		if ev.Cause != cause.None {
 			s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(proxy, ev.Cause.String(), upstream, server))
 		}
 		s.observer = c.m.UpstreamResponse.WithLabelValues(proxy, upstream)

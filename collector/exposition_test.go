@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
 // The whole path from raw line bytes to the /metrics body, for the fuzz
@@ -48,7 +48,7 @@ func feedExposition(tb testing.TB, kind int, input []byte) (*prometheus.Registry
 	case feedNginxError:
 		lc = newErrorLogFile("/fuzz/error.log", m, gov)
 	case feedNginxAccess:
-		p, err := logparse.CompileLogFormat(realAccessFormat, logparse.LogFormatEscapeNone)
+		p, err := nginxaccess.Compile(realAccessFormat, nginxaccess.LogFormatEscapeNone)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func seedLines(tb testing.TB) []string {
 	for _, l := range realAccessLines(tb) {
 		lines = append(lines, string(l))
 	}
-	f, err := os.Open("../logparse/testdata/haproxy-2.6.log")
+	f, err := os.Open("../logparse/haproxy/testdata/haproxy-2.6.log")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -176,6 +176,6 @@ func TestExpositionOfHostileLines(t *testing.T) {
 	}
 }
 
-func logparseRealAccessParser() (*logparse.AccessParser, error) {
-	return logparse.CompileLogFormat(realAccessFormat, logparse.LogFormatEscapeNone)
+func logparseRealAccessParser() (*nginxaccess.Parser, error) {
+	return nginxaccess.Compile(realAccessFormat, nginxaccess.LogFormatEscapeNone)
 }

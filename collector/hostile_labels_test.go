@@ -11,7 +11,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 	"github.com/badgateway/badgateway_exporter/syslog"
 )
 
@@ -54,7 +54,7 @@ func TestSyslogInvalidUTF8Labels(t *testing.T) {
 
 func TestAccessLogInvalidUTF8AndLongLabels(t *testing.T) {
 	// nginx escapes bytes over 0x7E as \xHH, except with escape=none.
-	p, err := logparse.CompileLogFormat(`$remote_addr "$request" $status $host $upstream_addr $upstream_status`, logparse.LogFormatEscapeNone)
+	p, err := nginxaccess.Compile(`$remote_addr "$request" $status $host $upstream_addr $upstream_status`, nginxaccess.LogFormatEscapeNone)
 	if err != nil {
 		t.Fatal(err)
 	}

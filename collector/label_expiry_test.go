@@ -13,7 +13,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
 // fakeClock is the governor's clock in these tests.
@@ -197,7 +197,7 @@ func TestExpiredValueUsedInGraceKeepsItsSeries(t *testing.T) {
 // The access-log caches are dropped too, and an expired path comes back.
 func TestExpiryAccessLogAndPath(t *testing.T) {
 	g, m, clock := newExpiryTest(t, 1)
-	p, err := logparse.CompileLogFormat(`$remote_addr "$request" $status $upstream_addr $upstream_status`, logparse.LogFormatEscapeDefault)
+	p, err := nginxaccess.Compile(`$remote_addr "$request" $status $upstream_addr $upstream_status`, nginxaccess.LogFormatEscapeDefault)
 	if err != nil {
 		t.Fatal(err)
 	}

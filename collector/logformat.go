@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/badgateway/badgateway_exporter/config"
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 	"github.com/badgateway/badgateway_exporter/nginxconf"
 )
 
@@ -27,7 +27,7 @@ func CheckConfig(cfg *config.Config) error {
 // accessParser compiles the log_format of an nginx_access log, given
 // inline, by a built-in name or read from nginx's configuration. An error
 // names the file, line and field of the entry that gave the format.
-func accessParser(lc config.LogConfig) (*logparse.AccessParser, error) {
+func accessParser(lc config.LogConfig) (*nginxaccess.Parser, error) {
 	p, err := compileLogFormat(lc)
 	if err != nil {
 		return nil, lc.FieldError(lc.LogFormatField(), err)
@@ -35,11 +35,11 @@ func accessParser(lc config.LogConfig) (*logparse.AccessParser, error) {
 	return p, nil
 }
 
-func compileLogFormat(lc config.LogConfig) (*logparse.AccessParser, error) {
+func compileLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
 	format, escapeName := lc.LogFormat, lc.LogFormatEscape
 	switch {
 	case lc.LogFormatName != "":
-		f, ok := logparse.BuiltinLogFormat(lc.LogFormatName)
+		f, ok := nginxaccess.BuiltinLogFormat(lc.LogFormatName)
 		if !ok {
 			return nil, fmt.Errorf("no built-in log_format %q (use log_format_from to read it from nginx.conf)", lc.LogFormatName)
 		}
@@ -54,11 +54,11 @@ func compileLogFormat(lc config.LogConfig) (*logparse.AccessParser, error) {
 	if escapeName == "" {
 		escapeName = "default"
 	}
-	escape, err := logparse.ParseLogFormatEscape(escapeName)
+	escape, err := nginxaccess.ParseLogFormatEscape(escapeName)
 	if err != nil {
 		return nil, err
 	}
-	return logparse.CompileLogFormat(format, escape)
+	return nginxaccess.Compile(format, escape)
 }
 
 // nginxLogFormat reads log_format NAME from an nginx configuration, its

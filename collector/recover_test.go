@@ -12,13 +12,15 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/syslog"
 )
 
 // panickyParser is the nginx error-log parser, but panics on lines with
 // "boom" and on the flush of a record that had "boom-at-flush".
 type panickyParser struct {
-	logparse.NginxErrorParser
+	nginxerror.Parser
 	flushBoom bool
 }
 
@@ -31,14 +33,14 @@ func (p *panickyParser) Parse(line []byte, emit logparse.EmitFunc) logparse.Resu
 		var m map[string]int
 		m["x"]++ // a real runtime panic: assignment to a nil map
 	}
-	return p.NginxErrorParser.Parse(line, emit)
+	return p.Parser.Parse(line, emit)
 }
 
 func (p *panickyParser) Flush(emit logparse.EmitFunc) {
 	if p.flushBoom {
 		panic("flush boom")
 	}
-	p.NginxErrorParser.Flush(emit)
+	p.Parser.Flush(emit)
 }
 
 func newPanickyFile(t *testing.T, logs *strings.Builder) (*eventLogFile, *Metrics, *time.Time) {
@@ -139,7 +141,7 @@ func (h panicOnMismatch) Handle(ctx context.Context, r slog.Record) error {
 
 func TestAccessLogPanicIsRecovered(t *testing.T) {
 	var logs strings.Builder
-	p, err := logparse.CompileLogFormat(`$remote_addr "$request" $status $upstream_addr`, logparse.LogFormatEscapeDefault)
+	p, err := nginxaccess.Compile(`$remote_addr "$request" $status $upstream_addr`, nginxaccess.LogFormatEscapeDefault)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/syslog"
 )
 
@@ -34,7 +35,7 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 		stats:  newSourceStats(path, m, gov),
 		routes: sc.RouteNames(),
 		newParsers: map[string]func() eventParser{
-			string(config.FormatNginxError): func() eventParser { return &logparse.NginxErrorParser{} },
+			string(config.FormatNginxError): func() eventParser { return &nginxerror.Parser{} },
 			string(config.FormatHAProxy):    func() eventParser { return &haproxyParser{} },
 		},
 		parsers: map[string]eventParser{},

@@ -16,8 +16,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/probe"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
@@ -120,7 +123,7 @@ func TestProbesAgreeWithNginxLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, l := range lines {
-			if s := logparse.ClassifyNginxErrorLine(l); s.Cause != logparse.CauseNone {
+			if s := nginxerror.ClassifyLine(l); s.Cause != cause.None {
 				fromLogs[s.Upstream+" "+s.Cause.String()] = true
 			}
 		}
@@ -181,7 +184,7 @@ frontend fe
 	fromLogs := map[string]bool{}
 	for i := 0; i < 300 && len(fromLogs) < 4; i++ {
 		for _, l := range strings.Split(out.String(), "\n") {
-			if s := logparse.ClassifyHAProxyLine(l); s.Emitted && s.Cause != logparse.CauseNone && s.Kind == logparse.KindHealth && !s.NoLiveUpstreams {
+			if s := haproxy.ClassifyLine(l); s.Emitted && s.Cause != cause.None && s.Kind == logparse.KindHealth && !s.NoLiveUpstreams {
 				fromLogs[s.Upstream+" "+s.Cause.String()] = true
 			}
 		}

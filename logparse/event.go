@@ -1,4 +1,11 @@
+// Package logparse has one job: the vocabulary its parsers share. Each
+// subdirectory parses one log family (nginxerror, nginxaccess, haproxy) into
+// the Event, Result and cause.Cause defined or used here, with the few byte
+// helpers more than one family needs. Parsers are pure: bytes in, events out,
+// no I/O, no clocks, no globals that change after init.
 package logparse
+
+import "github.com/badgateway/badgateway_exporter/cause"
 
 // Result says what one physical log line was.
 type Result uint8
@@ -47,7 +54,7 @@ type EventKind uint8
 
 const (
 	// KindUpstreamError: an upstream-failure record (an nginx error-log
-	// line). Cause is never CauseNone.
+	// line). Cause is never cause.None.
 	KindUpstreamError EventKind = iota
 	// KindRequest: a request line (HAProxy httplog/tcplog). Cause is set,
 	// and counts as an upstream error, only when the termination state
@@ -83,7 +90,7 @@ type Event struct {
 	Kind   EventKind // zero value: KindUpstreamError
 	Health HealthState
 	Proxy  Proxy
-	Cause  Cause
+	Cause  cause.Cause
 	Status int    // status the client got (502, 504, 500 …); 0 when unknown or a truncated response; -1 on a KindRequest that sent none
 	ConnID uint64 // nginx *N connection id; 0 when absent
 	Lines  int    // physical lines the record spans (FastCGI stderr can span several)

@@ -10,7 +10,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // stage is how far a probe got; with the error it decides the cause, as
@@ -37,21 +37,21 @@ func (e *verifyError) Error() string { return "certificate verify failed: " + e.
 func (e *verifyError) Unwrap() error { return e.err }
 
 // classify maps a probe error to the cause the log classifier uses for the
-// same failure (causes.md §3.1). It returns CauseNone for errors that are
+// same failure (causes.md §3.1). It returns cause.None for errors that are
 // not the upstream's doing: the probe was cancelled, or the prober itself
 // failed (for example, out of file descriptors).
-func classify(err error, st stage) logparse.Cause {
+func classify(err error, st stage) cause.Cause {
 	if err == nil || errors.Is(err, context.Canceled) {
-		return logparse.CauseNone
+		return cause.None
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) || st == stageResolve {
-		return logparse.CauseDNSFailure
+		return cause.DNSFailure
 	}
 	if st == stageTLS {
 		return classifyTLS(err)
 	}
-	if c := errnoCause(err, st); c != logparse.CauseNone {
+	if c := errnoCause(err, st); c != cause.None {
 		return c
 	}
 	switch {
@@ -59,16 +59,16 @@ func classify(err error, st stage) logparse.Cause {
 		return timeoutCause(st)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		if st >= stageSend {
-			return logparse.CausePrematureClose
+			return cause.PrematureClose
 		}
 	}
-	return logparse.CauseNone
+	return cause.None
 }
 
 // classifyTLS handles errors of the handshake: nginx logs all of them as
 // "SSL_do_handshake() failed … while SSL handshaking to upstream", except
 // certificate checks and timeouts.
-func classifyTLS(err error) logparse.Cause {
+func classifyTLS(err error) cause.Cause {
 	var (
 		verr     *verifyError
 		cverr    *tls.CertificateVerificationError
@@ -80,59 +80,59 @@ func classifyTLS(err error) logparse.Cause {
 	switch {
 	case errors.As(err, &verr), errors.As(err, &cverr), errors.As(err, &unknown),
 		errors.As(err, &hostname), errors.As(err, &invalid):
-		return logparse.CauseTLSVerifyFailed
+		return cause.TLSVerifyFailed
 	case errors.As(err, &rec):
 		// The peer's first bytes are not a TLS record: it speaks something
 		// else, typically plain HTTP ("HTTP/" in the record header).
-		return logparse.CauseProtocolError
+		return cause.ProtocolError
 	case isTimeout(err):
-		return logparse.CauseConnectTimeout
+		return cause.ConnectTimeout
 	}
-	return logparse.CauseTLSHandshakeFailed
+	return cause.TLSHandshakeFailed
 }
 
 // errnoCause maps the errno inside err, with the same table as the log
 // classifier's connect() and recv() errors.
-func errnoCause(err error, st stage) logparse.Cause {
+func errnoCause(err error, st stage) cause.Cause {
 	var errno syscall.Errno
 	if !errors.As(err, &errno) {
-		return logparse.CauseNone
+		return cause.None
 	}
 	switch errno {
 	case syscall.ECONNREFUSED:
-		return logparse.CauseConnectionRefused
+		return cause.ConnectionRefused
 	case syscall.EHOSTUNREACH, syscall.EHOSTDOWN:
-		return logparse.CauseHostUnreachable
+		return cause.HostUnreachable
 	case syscall.ENETUNREACH, syscall.ENETDOWN, syscall.EAFNOSUPPORT:
-		return logparse.CauseNetworkUnreachable
+		return cause.NetworkUnreachable
 	case syscall.EADDRNOTAVAIL:
-		return logparse.CauseLocalAddressUnavailable
+		return cause.LocalAddressUnavailable
 	case syscall.ENOENT:
-		return logparse.CauseSocketNotFound
+		return cause.SocketNotFound
 	case syscall.EACCES, syscall.EPERM:
-		return logparse.CausePermissionDenied
+		return cause.PermissionDenied
 	case syscall.EAGAIN:
 		if st == stageConnect { // a unix socket's accept queue is full
-			return logparse.CauseBacklogFull
+			return cause.BacklogFull
 		}
 	case syscall.ECONNRESET, syscall.EPIPE:
-		return logparse.CauseConnectionReset
+		return cause.ConnectionReset
 	case syscall.ETIMEDOUT: // the kernel gave up retransmitting
 		return timeoutCause(st)
 	}
-	return logparse.CauseNone
+	return cause.None
 }
 
-func timeoutCause(st stage) logparse.Cause {
+func timeoutCause(st stage) cause.Cause {
 	switch st {
 	case stageResolve:
-		return logparse.CauseDNSFailure
+		return cause.DNSFailure
 	case stageConnect, stageTLS:
-		return logparse.CauseConnectTimeout
+		return cause.ConnectTimeout
 	case stageSend:
-		return logparse.CauseSendTimeout
+		return cause.SendTimeout
 	}
-	return logparse.CauseReadTimeout
+	return cause.ReadTimeout
 }
 
 func isTimeout(err error) bool {

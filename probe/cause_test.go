@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // TestClassify covers the mapping itself; the tests of each module produce
@@ -24,32 +24,32 @@ func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
 		st   stage
-		want logparse.Cause
+		want cause.Cause
 	}{
-		{op(syscall.ECONNREFUSED), stageConnect, logparse.CauseConnectionRefused},
-		{op(syscall.EHOSTDOWN), stageConnect, logparse.CauseHostUnreachable},
-		{op(syscall.ENETDOWN), stageConnect, logparse.CauseNetworkUnreachable},
-		{op(syscall.EADDRNOTAVAIL), stageConnect, logparse.CauseLocalAddressUnavailable},
-		{op(syscall.EPERM), stageConnect, logparse.CausePermissionDenied},
-		{op(syscall.ETIMEDOUT), stageConnect, logparse.CauseConnectTimeout},
-		{op(syscall.ETIMEDOUT), stageHeaders, logparse.CauseReadTimeout},
-		{op(syscall.EPIPE), stageSend, logparse.CauseConnectionReset},
-		{op(syscall.EAGAIN), stageHeaders, logparse.CauseReadTimeout}, // Errno.Timeout()
-		{fmt.Errorf("x: %w", context.DeadlineExceeded), stageSend, logparse.CauseSendTimeout},
-		{os.ErrDeadlineExceeded, stageBody, logparse.CauseReadTimeout},
-		{context.DeadlineExceeded, stageTLS, logparse.CauseConnectTimeout},
-		{context.Canceled, stageHeaders, logparse.CauseNone},
-		{io.ErrUnexpectedEOF, stageBody, logparse.CausePrematureClose},
-		{io.EOF, stageConnect, logparse.CauseNone},
-		{&net.DNSError{Err: "no such host", IsNotFound: true}, stageConnect, logparse.CauseDNSFailure},
-		{errors.New("anything"), stageResolve, logparse.CauseDNSFailure},
-		{tls.RecordHeaderError{Msg: "x"}, stageTLS, logparse.CauseProtocolError},
-		{&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, stageTLS, logparse.CauseTLSVerifyFailed},
-		{x509.HostnameError{}, stageTLS, logparse.CauseTLSVerifyFailed},
-		{tls.AlertError(40), stageTLS, logparse.CauseTLSHandshakeFailed},
-		{op(syscall.ECONNRESET), stageTLS, logparse.CauseTLSHandshakeFailed},
-		{errors.New("too many open files"), stageConnect, logparse.CauseNone},
-		{nil, stageBody, logparse.CauseNone},
+		{op(syscall.ECONNREFUSED), stageConnect, cause.ConnectionRefused},
+		{op(syscall.EHOSTDOWN), stageConnect, cause.HostUnreachable},
+		{op(syscall.ENETDOWN), stageConnect, cause.NetworkUnreachable},
+		{op(syscall.EADDRNOTAVAIL), stageConnect, cause.LocalAddressUnavailable},
+		{op(syscall.EPERM), stageConnect, cause.PermissionDenied},
+		{op(syscall.ETIMEDOUT), stageConnect, cause.ConnectTimeout},
+		{op(syscall.ETIMEDOUT), stageHeaders, cause.ReadTimeout},
+		{op(syscall.EPIPE), stageSend, cause.ConnectionReset},
+		{op(syscall.EAGAIN), stageHeaders, cause.ReadTimeout}, // Errno.Timeout()
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), stageSend, cause.SendTimeout},
+		{os.ErrDeadlineExceeded, stageBody, cause.ReadTimeout},
+		{context.DeadlineExceeded, stageTLS, cause.ConnectTimeout},
+		{context.Canceled, stageHeaders, cause.None},
+		{io.ErrUnexpectedEOF, stageBody, cause.PrematureClose},
+		{io.EOF, stageConnect, cause.None},
+		{&net.DNSError{Err: "no such host", IsNotFound: true}, stageConnect, cause.DNSFailure},
+		{errors.New("anything"), stageResolve, cause.DNSFailure},
+		{tls.RecordHeaderError{Msg: "x"}, stageTLS, cause.ProtocolError},
+		{&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, stageTLS, cause.TLSVerifyFailed},
+		{x509.HostnameError{}, stageTLS, cause.TLSVerifyFailed},
+		{tls.AlertError(40), stageTLS, cause.TLSHandshakeFailed},
+		{op(syscall.ECONNRESET), stageTLS, cause.TLSHandshakeFailed},
+		{errors.New("too many open files"), stageConnect, cause.None},
+		{nil, stageBody, cause.None},
 	} {
 		if got := classify(tc.err, tc.st); got != tc.want {
 			t.Errorf("classify(%v, %s) = %v, want %v", tc.err, tc.st, got, tc.want)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -136,7 +136,7 @@ func TestUnixSocketPermissionDenied(t *testing.T) {
 		if err := os.Chmod(sock, 0); err != nil {
 			t.Fatal(err)
 		}
-		wantCause(t, runProbe(t, ProbeTCP, target, 5*time.Second), logparse.CausePermissionDenied)
+		wantCause(t, runProbe(t, ProbeTCP, target, 5*time.Second), cause.PermissionDenied)
 		return
 	}
 	// Root is never denied: probe as nobody, from a child process.
@@ -154,7 +154,7 @@ func TestUnixSocketPermissionDenied(t *testing.T) {
 	if err := os.Chmod(sock, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wantCause(t, probeInChild(t, dir, req, asNobody), logparse.CausePermissionDenied)
+	wantCause(t, probeInChild(t, dir, req, asNobody), cause.PermissionDenied)
 }
 
 // TestUnreachable probes from a network namespace made for the test, with
@@ -184,9 +184,9 @@ func TestUnreachable(t *testing.T) {
 		return root(ip, "netns", "exec", ns, "env", env, bin, "-test.run=^$")
 	}
 	dir := worldDir(t)
-	for addr, want := range map[string]logparse.Cause{
-		"192.0.2.1:80":    logparse.CauseHostUnreachable,
-		"198.51.100.1:80": logparse.CauseNetworkUnreachable,
+	for addr, want := range map[string]cause.Cause{
+		"192.0.2.1:80":    cause.HostUnreachable,
+		"198.51.100.1:80": cause.NetworkUnreachable,
 	} {
 		req := childRequest{Target: Target{Address: addr, Module: ModuleTCP}, Timeout: 5 * time.Second, OnlyLoop: true}
 		r := probeInChild(t, dir, req, inNS)

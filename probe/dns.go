@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // DNSProber returns the dns module: it resolves the host of Address (A and
@@ -26,7 +26,7 @@ func DNSProber(res *net.Resolver) ProbeFunc {
 		addrs, err := lookup(ctx, res, host)
 		r.Phases[PhaseResolve] = time.Since(start)
 		if err != nil {
-			r.fail(logparse.CauseDNSFailure, err)
+			r.fail(cause.DNSFailure, err)
 			return
 		}
 		for _, a := range addrs {

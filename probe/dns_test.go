@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -47,7 +47,7 @@ func TestDNS(t *testing.T) {
 		"silent.bgw.invalid":   testTimeout,
 	} {
 		r := runProbe(t, probeDNS, Target{Address: name, Module: ModuleDNS}, timeout)
-		wantCause(t, r, logparse.CauseDNSFailure)
+		wantCause(t, r, cause.DNSFailure)
 		t.Logf("%s: %s", name, r.Err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // testTimeout is the deadline of a probe in tests whose peer never answers.
@@ -27,7 +27,7 @@ func runProbe(t *testing.T, f ProbeFunc, target Target, timeout time.Duration) R
 }
 
 // wantCause checks a failed result's cause.
-func wantCause(t *testing.T, r Result, want logparse.Cause) {
+func wantCause(t *testing.T, r Result, want cause.Cause) {
 	t.Helper()
 	if r.Success || r.Cause != want {
 		t.Errorf("result: success=%v cause=%v err=%q; want cause %v", r.Success, r.Cause, r.Err, want)
@@ -36,7 +36,7 @@ func wantCause(t *testing.T, r Result, want logparse.Cause) {
 
 func wantSuccess(t *testing.T, r Result) {
 	t.Helper()
-	if !r.Success || r.Cause != logparse.CauseNone {
+	if !r.Success || r.Cause != cause.None {
 		t.Errorf("result: success=%v cause=%v err=%q; want success", r.Success, r.Cause, r.Err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"net/http/httptrace"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 const (
@@ -48,7 +48,7 @@ func ProbeHTTP(ctx context.Context, t Target, r *Result) {
 	useTLS, opts := t.TLS != nil, t.tlsOptions()
 	req, err := newRequest(ctx, t, useTLS)
 	if err != nil {
-		r.fail(logparse.CauseNone, err)
+		r.fail(cause.None, err)
 		return
 	}
 	for hop := 0; ; hop++ {
@@ -165,7 +165,7 @@ func checkStatus(r *Result, t Target, useTLS bool, body []byte) {
 	if code == http.StatusBadRequest && !useTLS {
 		for _, s := range plainOnTLSBodies {
 			if bytes.Contains(body, []byte(s)) {
-				r.fail(logparse.CauseProtocolError, fmt.Errorf("plain HTTP sent to a TLS port: %q", s))
+				r.fail(cause.ProtocolError, fmt.Errorf("plain HTTP sent to a TLS port: %q", s))
 				return
 			}
 		}
@@ -180,12 +180,12 @@ func checkStatus(r *Result, t Target, useTLS bool, body []byte) {
 			return
 		}
 	}
-	r.fail(logparse.CauseUnhealthyStatus, fmt.Errorf("status %d is not expected (%s)", code, formatRanges(expect)))
+	r.fail(cause.UnhealthyStatus, fmt.Errorf("status %d is not expected (%s)", code, formatRanges(expect)))
 }
 
 // httpCause classifies a failed exchange, looking at the first bytes the
 // peer sent when the error alone does not tell.
-func httpCause(err error, tr *tracker) logparse.Cause {
+func httpCause(err error, tr *tracker) cause.Cause {
 	st := tr.current()
 	var head []byte
 	tr.mu.Lock()
@@ -196,15 +196,15 @@ func httpCause(err error, tr *tracker) logparse.Cause {
 	if st >= stageSend && len(head) > 0 {
 		switch {
 		case looksLikeTLS(head): // a TLS alert: plain HTTP sent to a TLS port
-			return logparse.CauseProtocolError
+			return cause.ProtocolError
 		case !bytes.HasPrefix(head, []byte("HTTP/")[:min(len(head), 5)]):
-			return logparse.CauseProtocolError // not HTTP at all
+			return cause.ProtocolError // not HTTP at all
 		case errors.Is(err, errHeaderTooBig):
-			return logparse.CauseHeaderTooBig
+			return cause.HeaderTooBig
 		}
 	}
-	if c := classify(err, st); c != logparse.CauseNone || len(head) == 0 || st < stageSend {
+	if c := classify(err, st); c != cause.None || len(head) == 0 || st < stageSend {
 		return c
 	}
-	return logparse.CauseInvalidHeader // HTTP, but malformed
+	return cause.InvalidHeader // HTTP, but malformed
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -54,24 +54,24 @@ func TestHTTPCauses(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		addr string
-		want logparse.Cause
+		want cause.Cause
 	}{
-		{"closed port", probetest.ClosedPort(t), logparse.CauseConnectionRefused},
-		{"never accepts", probetest.FullBacklog(t), logparse.CauseConnectTimeout},
-		{"accept then close", serve(closeFirst), logparse.CausePrematureClose},
-		{"read then close", serve(readRequest), logparse.CausePrematureClose},
-		{"accept then RST", serve(func(c net.Conn) { readRequest(c); probetest.Reset(c) }), logparse.CauseConnectionReset},
-		{"slow headers", serve(probetest.Stall), logparse.CauseReadTimeout},
-		{"status 500", httpServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }), logparse.CauseUnhealthyStatus},
-		{"malformed header", serve(rawHTTP("HTTP/1.1 200 OK\r\nBad Header\r\n\r\n")), logparse.CauseInvalidHeader},
-		{"bad status line", serve(rawHTTP("HTTP/1.1 2x0 OK\r\n\r\n")), logparse.CauseInvalidHeader},
-		{"truncated header", serve(rawHTTP("HTTP/1.1 200 OK\r\nX-A: b")), logparse.CausePrematureClose},
-		{"truncated body", serve(rawHTTP("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")), logparse.CausePrematureClose},
-		{"huge header", serve(rawHTTP("HTTP/1.1 200 OK\r\nX-Big: " + strings.Repeat("a", maxHeaderBytes) + "\r\n\r\n")), logparse.CauseHeaderTooBig},
-		{"not HTTP", serve(rawHTTP("SSH-2.0-OpenSSH_9.2\r\n")), logparse.CauseProtocolError},
-		{"plain HTTP to a Go TLS port", goTLS.Listener.Addr().String(), logparse.CauseProtocolError},
-		{"plain HTTP to a TLS port (alert)", alert, logparse.CauseProtocolError},
-		{"plain HTTP to a TLS port (closed)", silentTLS, logparse.CauseProtocolError},
+		{"closed port", probetest.ClosedPort(t), cause.ConnectionRefused},
+		{"never accepts", probetest.FullBacklog(t), cause.ConnectTimeout},
+		{"accept then close", serve(closeFirst), cause.PrematureClose},
+		{"read then close", serve(readRequest), cause.PrematureClose},
+		{"accept then RST", serve(func(c net.Conn) { readRequest(c); probetest.Reset(c) }), cause.ConnectionReset},
+		{"slow headers", serve(probetest.Stall), cause.ReadTimeout},
+		{"status 500", httpServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }), cause.UnhealthyStatus},
+		{"malformed header", serve(rawHTTP("HTTP/1.1 200 OK\r\nBad Header\r\n\r\n")), cause.InvalidHeader},
+		{"bad status line", serve(rawHTTP("HTTP/1.1 2x0 OK\r\n\r\n")), cause.InvalidHeader},
+		{"truncated header", serve(rawHTTP("HTTP/1.1 200 OK\r\nX-A: b")), cause.PrematureClose},
+		{"truncated body", serve(rawHTTP("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")), cause.PrematureClose},
+		{"huge header", serve(rawHTTP("HTTP/1.1 200 OK\r\nX-Big: " + strings.Repeat("a", maxHeaderBytes) + "\r\n\r\n")), cause.HeaderTooBig},
+		{"not HTTP", serve(rawHTTP("SSH-2.0-OpenSSH_9.2\r\n")), cause.ProtocolError},
+		{"plain HTTP to a Go TLS port", goTLS.Listener.Addr().String(), cause.ProtocolError},
+		{"plain HTTP to a TLS port (alert)", alert, cause.ProtocolError},
+		{"plain HTTP to a TLS port (closed)", silentTLS, cause.ProtocolError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runProbe(t, ProbeHTTP, Target{Address: tc.addr, Module: ModuleHTTP}, testTimeout)
@@ -119,9 +119,9 @@ func silentPlainServer(t *testing.T) string {
 func TestHTTPSOnPlainPort(t *testing.T) {
 	addr := httpServer(t, func(http.ResponseWriter, *http.Request) {})
 	r := runProbe(t, ProbeHTTP, Target{Address: addr, Module: ModuleHTTP, TLS: &TLSOptions{InsecureSkipVerify: true}}, 5*time.Second)
-	wantCause(t, r, logparse.CauseProtocolError)
+	wantCause(t, r, cause.ProtocolError)
 	r = runProbe(t, ProbeHTTP, Target{Address: silentPlainServer(t), Module: ModuleHTTP, TLS: &TLSOptions{InsecureSkipVerify: true}}, 5*time.Second)
-	wantCause(t, r, logparse.CauseProtocolError)
+	wantCause(t, r, cause.ProtocolError)
 	if !strings.Contains(r.Err, errSpeaksHTTP.Error()) {
 		t.Errorf("err = %q", r.Err)
 	}
@@ -138,7 +138,7 @@ func TestHTTPS(t *testing.T) {
 	addr := s.Listener.Addr().String()
 
 	r := runProbe(t, ProbeHTTP, Target{Address: addr, Module: ModuleHTTP, TLS: &TLSOptions{}}, 5*time.Second)
-	wantCause(t, r, logparse.CauseTLSVerifyFailed) // self-signed, not trusted
+	wantCause(t, r, cause.TLSVerifyFailed) // self-signed, not trusted
 	if !r.CertNotAfter.Equal(cert.Leaf.NotAfter) {
 		t.Errorf("expiry of a rejected certificate = %v, want %v", r.CertNotAfter, cert.Leaf.NotAfter)
 	}
@@ -150,7 +150,7 @@ func TestHTTPS(t *testing.T) {
 	}
 	wrongName := &TLSOptions{VerifyName: "other.test", CAFile: cert.CAFile}
 	r = runProbe(t, ProbeHTTP, Target{Address: addr, Module: ModuleHTTP, TLS: wrongName}, 5*time.Second)
-	wantCause(t, r, logparse.CauseTLSVerifyFailed)
+	wantCause(t, r, cause.TLSVerifyFailed)
 	r = runProbe(t, ProbeHTTP, Target{Address: addr, Module: ModuleHTTP, TLS: &TLSOptions{InsecureSkipVerify: true}}, 5*time.Second)
 	wantSuccess(t, r)
 }
@@ -167,7 +167,7 @@ func TestHTTPExpectAndHost(t *testing.T) {
 	wantSuccess(t, runProbe(t, ProbeHTTP, target, 5*time.Second))
 	target.HTTP.Expect = []StatusRange{{200, 299}, {301, 302}}
 	r := runProbe(t, ProbeHTTP, target, 5*time.Second)
-	wantCause(t, r, logparse.CauseUnhealthyStatus)
+	wantCause(t, r, cause.UnhealthyStatus)
 	if r.StatusCode != 404 || r.Err != "status 404 is not expected (200-299,301-302)" {
 		t.Errorf("status %d, err %q", r.StatusCode, r.Err)
 	}
@@ -218,5 +218,5 @@ func TestHTTPUnixSocket(t *testing.T) {
 	t.Cleanup(s.Close)
 	wantSuccess(t, runProbe(t, ProbeHTTP, Target{Address: "unix:" + path, Module: ModuleHTTP}, 5*time.Second))
 	r := runProbe(t, ProbeHTTP, Target{Address: "unix:" + path + ".missing", Module: ModuleHTTP}, 5*time.Second)
-	wantCause(t, r, logparse.CauseSocketNotFound)
+	wantCause(t, r, cause.SocketNotFound)
 }

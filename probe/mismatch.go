@@ -9,7 +9,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // A protocol mismatch on the port is a classic 502 cause. When the peer
@@ -34,7 +34,7 @@ var (
 // without sending a byte: if a TLS handshake succeeds on the same address,
 // the cause is protocol_error.
 func recheckPlain(ctx context.Context, t Target, r *Result, tr *tracker) {
-	if r.Cause != logparse.CausePrematureClose || !tr.silentPeer() || !timeLeft(ctx) {
+	if r.Cause != cause.PrematureClose || !tr.silentPeer() || !timeLeft(ctx) {
 		return
 	}
 	c, err := connect(ctx, t, &tracker{}, true, TLSOptions{InsecureSkipVerify: true})
@@ -43,7 +43,7 @@ func recheckPlain(ctx context.Context, t Target, r *Result, tr *tracker) {
 		if c != nil {
 			c.Close()
 		}
-		r.Cause, r.Err = logparse.CauseProtocolError, fmt.Sprintf("%s (%s)", errSpeaksTLS, r.Err)
+		r.Cause, r.Err = cause.ProtocolError, fmt.Sprintf("%s (%s)", errSpeaksTLS, r.Err)
 	}
 }
 
@@ -51,7 +51,7 @@ func recheckPlain(ctx context.Context, t Target, r *Result, tr *tracker) {
 // without sending a byte: if the same address answers plain HTTP, the cause
 // is protocol_error.
 func recheckTLS(ctx context.Context, t Target, r *Result, tr *tracker) {
-	if r.Cause != logparse.CauseTLSHandshakeFailed || !tr.silentPeer() || !timeLeft(ctx) {
+	if r.Cause != cause.TLSHandshakeFailed || !tr.silentPeer() || !timeLeft(ctx) {
 		return
 	}
 	c, err := connect(ctx, t, &tracker{}, false, TLSOptions{})
@@ -71,7 +71,7 @@ func recheckTLS(ctx context.Context, t Target, r *Result, tr *tracker) {
 	}
 	head := make([]byte, 5)
 	if _, err := io.ReadFull(c, head); err == nil && bytes.Equal(head, []byte("HTTP/")) {
-		r.Cause, r.Err = logparse.CauseProtocolError, fmt.Sprintf("%s (%s)", errSpeaksHTTP, r.Err)
+		r.Cause, r.Err = cause.ProtocolError, fmt.Sprintf("%s (%s)", errSpeaksHTTP, r.Err)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // Module names what a probe does.
@@ -111,11 +111,11 @@ func (p Phase) String() string {
 
 // Result is the outcome of one probe of one address.
 type Result struct {
-	Upstream     string         // the label: "IP:port", "unix:/path" or "backend/server"
-	Address      string         // what was dialled, or the name resolved
-	Success      bool           // the probe passed
-	Cause        logparse.Cause // why it failed; CauseNone on success
-	Err          string         // the error, for the status page and logs
+	Upstream     string      // the label: "IP:port", "unix:/path" or "backend/server"
+	Address      string      // what was dialled, or the name resolved
+	Success      bool        // the probe passed
+	Cause        cause.Cause // why it failed; cause.None on success
+	Err          string      // the error, for the status page and logs
 	Phases       [NumPhases]time.Duration
 	StatusCode   int       // HTTP status, 0 when none
 	CertNotAfter time.Time // end of validity of the peer's leaf certificate
@@ -125,8 +125,8 @@ type Result struct {
 }
 
 // fail records a failure; the first one wins.
-func (r *Result) fail(c logparse.Cause, err error) {
-	if r.Cause != logparse.CauseNone || r.Err != "" {
+func (r *Result) fail(c cause.Cause, err error) {
+	if r.Cause != cause.None || r.Err != "" {
 		return
 	}
 	r.Success = false

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
-	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -43,19 +43,19 @@ func TestProtocolMismatchNginx(t *testing.T) {
 		name string
 		f    ProbeFunc
 		t    Target
-		want logparse.Cause
+		want cause.Cause
 	}{
-		{"http to plain", ProbeHTTP, Target{Address: plain}, logparse.CauseNone},
-		{"https to TLS", ProbeHTTP, Target{Address: secure, TLS: trusted}, logparse.CauseNone},
-		{"http over a unix socket", ProbeHTTP, Target{Address: "unix:" + filepath.Join(n.Dir(), "app.sock")}, logparse.CauseNone},
-		{"plain HTTP to the TLS port", ProbeHTTP, Target{Address: secure}, logparse.CauseProtocolError},
-		{"https to the plain port", ProbeHTTP, Target{Address: plain, TLS: trusted}, logparse.CauseProtocolError},
-		{"tls to the plain port", ProbeTLS, Target{Address: plain, TLS: trusted}, logparse.CauseProtocolError},
-		{"tls, untrusted", ProbeTLS, Target{Address: secure}, logparse.CauseTLSVerifyFailed},
+		{"http to plain", ProbeHTTP, Target{Address: plain}, cause.None},
+		{"https to TLS", ProbeHTTP, Target{Address: secure, TLS: trusted}, cause.None},
+		{"http over a unix socket", ProbeHTTP, Target{Address: "unix:" + filepath.Join(n.Dir(), "app.sock")}, cause.None},
+		{"plain HTTP to the TLS port", ProbeHTTP, Target{Address: secure}, cause.ProtocolError},
+		{"https to the plain port", ProbeHTTP, Target{Address: plain, TLS: trusted}, cause.ProtocolError},
+		{"tls to the plain port", ProbeTLS, Target{Address: plain, TLS: trusted}, cause.ProtocolError},
+		{"tls, untrusted", ProbeTLS, Target{Address: secure}, cause.TLSVerifyFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runProbe(t, tc.f, tc.t, 5*time.Second)
-			if tc.want == logparse.CauseNone {
+			if tc.want == cause.None {
 				wantSuccess(t, r)
 			} else {
 				wantCause(t, r, tc.want)
@@ -133,7 +133,7 @@ frontend secure
 		"https to the plain port":    runProbe(t, ProbeHTTP, Target{Address: plain, TLS: insecure}, 5*time.Second),
 		"tls to the plain port":      runProbe(t, ProbeTLS, Target{Address: plain, TLS: insecure}, 5*time.Second),
 	} {
-		if r.Cause != logparse.CauseProtocolError {
+		if r.Cause != cause.ProtocolError {
 			t.Errorf("%s: cause %v (%s), want protocol_error", name, r.Cause, r.Err)
 		}
 		t.Logf("%s: %s", name, r.Err)

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // probeTarget runs one probe of t: it resolves a host name (the resolve
@@ -75,7 +75,7 @@ func (s *Scheduler) probeTarget(parent context.Context, t Target, timeout time.D
 func runSafely(ctx context.Context, f ProbeFunc, t Target, r *Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.fail(logparse.CauseNone, fmt.Errorf("probe panicked: %v", p))
+			r.fail(cause.None, fmt.Errorf("probe panicked: %v", p))
 		}
 	}()
 	f(ctx, t, r)

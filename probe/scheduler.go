@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // Scheduler probes its targets on an interval and keeps the latest result
@@ -239,7 +239,7 @@ func (s *Scheduler) store(e *entry, results []Result) {
 	defer s.mu.Unlock()
 	e.running = false
 	for _, r := range results {
-		if !r.Success && r.Cause != logparse.CauseNone {
+		if !r.Success && r.Cause != cause.None {
 			s.failures[failureKey{r.Upstream, r.Cause.String()}]++
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/internal/loopback"
-	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -122,7 +122,7 @@ func (c *countingProbe) probe(ctx context.Context, _ Target, r *Result) {
 		select {
 		case <-c.release:
 		case <-ctx.Done():
-			r.fail(logparse.CauseReadTimeout, ctx.Err())
+			r.fail(cause.ReadTimeout, ctx.Err())
 			return
 		}
 	}
@@ -144,7 +144,7 @@ func TestScrapeNeverProbes(t *testing.T) {
 
 func TestSetTargetsKeepsResults(t *testing.T) {
 	c := &countingProbe{}
-	fail := func(_ context.Context, _ Target, r *Result) { r.fail(logparse.CauseConnectionRefused, nil) }
+	fail := func(_ context.Context, _ Target, r *Result) { r.fail(cause.ConnectionRefused, nil) }
 	s := newScheduler(t, Options{Interval: 100 * time.Millisecond, Timeout: 50 * time.Millisecond,
 		Probes: map[Module]ProbeFunc{ModuleTCP: c.probe, ModuleTLS: fail}})
 	a := Target{Address: "127.0.0.1:1", Module: ModuleTCP, Where: "a.conf:1"}

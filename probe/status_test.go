@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 func TestStatusPage(t *testing.T) {
@@ -18,7 +18,7 @@ func TestStatusPage(t *testing.T) {
 	s.SetTargets([]Target{ok, bad, pending})
 	s.mu.Lock()
 	s.entries[ok.Key()].results = []Result{{Upstream: "127.0.0.1:8080", Success: true, StatusCode: 204, Start: time.Unix(1e9, 0)}}
-	s.entries[bad.Key()].results = []Result{{Upstream: "unix:/run/php.sock", Cause: logparse.CauseSocketNotFound, Err: "dial unix /run/php.sock:\nno such file <b>", Start: time.Unix(1e9, 0)}}
+	s.entries[bad.Key()].results = []Result{{Upstream: "unix:/run/php.sock", Cause: cause.SocketNotFound, Err: "dial unix /run/php.sock:\nno such file <b>", Start: time.Unix(1e9, 0)}}
 	s.mu.Unlock()
 	s.SetDiscovery(Discovery{
 		Unprobeable: []Unprobeable{{Where: "nginx.conf:30", What: "proxy_pass http://$backend", Reason: "built from variables ($backend)"}},

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -18,8 +18,8 @@ func TestTCP(t *testing.T) {
 	if r.Phases[PhaseConnect] <= 0 || r.Phases[PhaseProcessing] != 0 {
 		t.Errorf("phases %v", r.Phases)
 	}
-	wantCause(t, runProbe(t, ProbeTCP, Target{Address: probetest.ClosedPort(t), Module: ModuleTCP}, 5*time.Second), logparse.CauseConnectionRefused)
-	wantCause(t, runProbe(t, ProbeTCP, Target{Address: probetest.FullBacklog(t), Module: ModuleTCP}, testTimeout), logparse.CauseConnectTimeout)
+	wantCause(t, runProbe(t, ProbeTCP, Target{Address: probetest.ClosedPort(t), Module: ModuleTCP}, 5*time.Second), cause.ConnectionRefused)
+	wantCause(t, runProbe(t, ProbeTCP, Target{Address: probetest.FullBacklog(t), Module: ModuleTCP}, testTimeout), cause.ConnectTimeout)
 }
 
 func TestTCPUnixSockets(t *testing.T) {
@@ -29,7 +29,7 @@ func TestTCPUnixSockets(t *testing.T) {
 	wantSuccess(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + live, Module: ModuleTCP}, 5*time.Second))
 
 	missing := filepath.Join(dir, "missing.sock")
-	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + missing, Module: ModuleTCP}, 5*time.Second), logparse.CauseSocketNotFound)
+	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + missing, Module: ModuleTCP}, 5*time.Second), cause.SocketNotFound)
 
 	// A stale socket file: the process that listened is gone.
 	stale := filepath.Join(dir, "stale.sock")
@@ -42,9 +42,9 @@ func TestTCPUnixSockets(t *testing.T) {
 	if _, err := os.Stat(stale); err != nil {
 		t.Fatal(err)
 	}
-	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + stale, Module: ModuleTCP}, 5*time.Second), logparse.CauseConnectionRefused)
+	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + stale, Module: ModuleTCP}, 5*time.Second), cause.ConnectionRefused)
 
 	full := filepath.Join(dir, "full.sock")
 	probetest.UnixFullBacklog(t, full)
-	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + full, Module: ModuleTCP}, 5*time.Second), logparse.CauseBacklogFull)
+	wantCause(t, runProbe(t, ProbeTCP, Target{Address: "unix:" + full, Module: ModuleTCP}, 5*time.Second), cause.BacklogFull)
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
@@ -39,7 +39,7 @@ func TestTLS(t *testing.T) {
 	addr, sni := tlsServer(t, cert.ServerConfig())
 
 	r := runProbe(t, ProbeTLS, Target{Address: addr, Module: ModuleTLS}, 5*time.Second)
-	wantCause(t, r, logparse.CauseTLSVerifyFailed)
+	wantCause(t, r, cause.TLSVerifyFailed)
 
 	ok := Target{Address: addr, Module: ModuleTLS, TLS: &TLSOptions{ServerName: "app.test", VerifyName: "app.test", CAFile: cert.CAFile}}
 	r = runProbe(t, ProbeTLS, ok, 5*time.Second)
@@ -56,14 +56,14 @@ func TestTLS(t *testing.T) {
 	// Chain only, as HAProxy does without sni or verifyhost.
 	wantSuccess(t, runProbe(t, ProbeTLS, Target{Address: addr, Module: ModuleTLS, TLS: &TLSOptions{CAFile: cert.CAFile}}, 5*time.Second))
 	r = runProbe(t, ProbeTLS, Target{Address: addr, Module: ModuleTLS, TLS: &TLSOptions{VerifyName: "nope.test", CAFile: cert.CAFile}}, 5*time.Second)
-	wantCause(t, r, logparse.CauseTLSVerifyFailed)
+	wantCause(t, r, cause.TLSVerifyFailed)
 }
 
 func TestTLSExpired(t *testing.T) {
 	cert := probetest.SelfSigned(t, -time.Minute, "127.0.0.1")
 	addr, _ := tlsServer(t, cert.ServerConfig())
 	r := runProbe(t, ProbeTLS, Target{Address: addr, Module: ModuleTLS, TLS: &TLSOptions{VerifyName: "127.0.0.1", CAFile: cert.CAFile}}, 5*time.Second)
-	wantCause(t, r, logparse.CauseTLSVerifyFailed)
+	wantCause(t, r, cause.TLSVerifyFailed)
 	if !r.CertNotAfter.Before(time.Now()) {
 		t.Errorf("expiry %v", r.CertNotAfter)
 	}
@@ -86,16 +86,16 @@ func TestTLSCauses(t *testing.T) {
 	plainHTTP := httpServer(t, func(http.ResponseWriter, *http.Request) {})
 	for _, tc := range []struct {
 		name, addr string
-		want       logparse.Cause
+		want       cause.Cause
 	}{
-		{"client certificate required", clientCertAddr, logparse.CauseTLSHandshakeFailed},
-		{"no common version", oldAddr, logparse.CauseTLSHandshakeFailed},
-		{"closed in the handshake", serve(func(c net.Conn) { _, _ = c.Read(make([]byte, 10)) }), logparse.CauseTLSHandshakeFailed},
-		{"reset in the handshake", serve(func(c net.Conn) { _, _ = c.Read(make([]byte, 10)); probetest.Reset(c) }), logparse.CauseTLSHandshakeFailed},
-		{"TLS to a plain HTTP port", plainHTTP, logparse.CauseProtocolError},
-		{"TLS to a plain HTTP port that closes", silentPlainServer(t), logparse.CauseProtocolError},
-		{"stalled handshake", serve(probetest.Stall), logparse.CauseConnectTimeout},
-		{"closed port", probetest.ClosedPort(t), logparse.CauseConnectionRefused},
+		{"client certificate required", clientCertAddr, cause.TLSHandshakeFailed},
+		{"no common version", oldAddr, cause.TLSHandshakeFailed},
+		{"closed in the handshake", serve(func(c net.Conn) { _, _ = c.Read(make([]byte, 10)) }), cause.TLSHandshakeFailed},
+		{"reset in the handshake", serve(func(c net.Conn) { _, _ = c.Read(make([]byte, 10)); probetest.Reset(c) }), cause.TLSHandshakeFailed},
+		{"TLS to a plain HTTP port", plainHTTP, cause.ProtocolError},
+		{"TLS to a plain HTTP port that closes", silentPlainServer(t), cause.ProtocolError},
+		{"stalled handshake", serve(probetest.Stall), cause.ConnectTimeout},
+		{"closed port", probetest.ClosedPort(t), cause.ConnectionRefused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runProbe(t, ProbeTLS, Target{Address: tc.addr, Module: ModuleTLS, TLS: &TLSOptions{InsecureSkipVerify: true}}, testTimeout)

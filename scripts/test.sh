@@ -46,9 +46,9 @@ echo "==> fuzz the parsers (short runs)"
 # Go 1.26 can end a run that found nothing with "context deadline exceeded".
 # The budgets take about as long as the old 10-15 s on a 2-core machine
 # (measured: about 10k-30k execs/s with 2 workers).
-go test -run='^$' -fuzz='^FuzzNginxErrorParser$' -fuzztime=300000x ./logparse
-go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse
-go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse
+go test -run='^$' -fuzz='^FuzzNginxErrorParser$' -fuzztime=300000x ./logparse/nginxerror
+go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse/haproxy
+go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
 # raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/logparse"
 )
 
@@ -131,7 +132,7 @@ func eventResult(ev *logparse.Event) lineResult {
 	switch {
 	case ev.Kind == logparse.KindRequest:
 		kind = "request"
-	case ev.Kind == logparse.KindHealth || ev.Cause == logparse.CauseMarkedDown:
+	case ev.Kind == logparse.KindHealth || ev.Cause == cause.MarkedDown:
 		kind, state = "health", ev.Health.String()
 	}
 	return lineResult{

@@ -1,6 +1,10 @@
 package main
 
-import "github.com/badgateway/badgateway_exporter/logparse"
+import (
+	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
+)
 
 // recordJoiner feeds lines to the parsers and attributes each emitted record
 // to the line it starts on, so that output keeps one entry per input line in
@@ -9,8 +13,8 @@ import "github.com/badgateway/badgateway_exporter/logparse"
 type recordJoiner struct {
 	file    string
 	proxy   string // auto, nginx or haproxy
-	nginx   logparse.NginxErrorParser
-	haproxy logparse.HAProxyParser
+	nginx   nginxerror.Parser
+	haproxy haproxy.Parser
 	sink    resultSink
 	n       int
 	queue   []queued     // lines held back while an nginx record is open, in input order
@@ -39,7 +43,7 @@ func (j *recordJoiner) line(b []byte) {
 	proxy := j.proxy
 	if proxy == "auto" {
 		proxy = "nginx"
-		if logparse.LooksLikeHAProxy(b) {
+		if haproxy.LooksLike(b) {
 			proxy = "haproxy"
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/cause"
 )
 
 // resultSink receives every input line's result in input order.
@@ -127,7 +127,7 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 	}
 	for _, name := range causes {
 		base, _, _ := strings.Cut(name, " ")
-		c, _ := logparse.ParseCause(base)
+		c, _ := cause.Parse(base)
 		fmt.Fprintf(w, "  %-26s %s\n", name, c.FixHint())
 	}
 	fmt.Fprintf(w, "\n%d lines: %d upstream failures (on %d lines), %d other lines, %d unrecognized\n",

@@ -61,7 +61,7 @@ func BenchmarkExporterEndToEnd(b *testing.B) {
 		benchEndToEnd(b, "logs:\n  - path: %s\n", payload, n)
 	})
 	b.Run("nginx_access", func(b *testing.B) {
-		payload := cycleLines(b, "../../logparse/testdata/access-nginx-1.22.log", n, func(l string) bool {
+		payload := cycleLines(b, "../../logparse/nginxaccess/testdata/access-nginx-1.22.log", n, func(l string) bool {
 			return strings.HasPrefix(l, "127.0.0.1 ")
 		})
 		format := `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"` +
