@@ -63,17 +63,17 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 	for _, lc := range logs {
 		plan.want[lc.Path] = true
 		r := c.sources[lc.Path]
-		if r != nil && r.cfg == lc && lc.LogFormatFrom == (config.LogFormatFrom{}) {
+		if r != nil && r.cfg.SameSettings(lc) && lc.LogFormatFrom == (config.LogFormatFrom{}) {
 			continue // running, unchanged
 		}
 		newCounter, format, err := c.lineCounterFactory(lc)
-		if err != nil {
-			return nil, fmt.Errorf("following %s: %w", lc.Path, err)
+		if err != nil { // names the file, line and field of the entry
+			return nil, err
 		}
 		switch {
 		case r == nil:
 			plan.start = append(plan.start, logStart{lc, format, newCounter})
-		case r.cfg != lc || r.format != format:
+		case !r.cfg.SameSettings(lc) || r.format != format:
 			plan.changed = append(plan.changed, logStart{lc, format, newCounter})
 		}
 	}

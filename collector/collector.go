@@ -125,7 +125,7 @@ func (c *Collector) stopLog(path string, r *runningLog) error {
 func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
 	case config.FormatNginxAccess:
-		parser, err := lc.AccessParser()
+		parser, err := accessParser(lc)
 		if err != nil {
 			return nil, "", err
 		}

@@ -129,7 +129,7 @@ func (s *syslogSource) Event(ev syslog.Event) {
 func (c *Collector) startSyslog(sc config.SyslogConfig, fwd *forwardHandler) (*syslog.Listener, error) {
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
-	cfg := sc.ListenerConfig()
+	cfg := listenerConfig(sc)
 	cfg.Logger = c.logger
 	l, err := syslog.Listen(cfg, fwd)
 	if err != nil {

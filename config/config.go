@@ -1,12 +1,10 @@
-// Package config loads and validates the exporter's YAML configuration.
-// Decoding is strict: an unknown key, a value of the wrong type or a value
-// out of range is an error that names the file, the line and the field.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -125,7 +123,7 @@ func Parse(data []byte, file string) (*Config, error) {
 		return nil, &FieldError{File: file, Err: errNothingToDo}
 	}
 	c := &Config{}
-	if err := decodeStrict(root.Content[0], c, file, ""); err != nil {
+	if err := (decoder{file}).value(root.Content[0], reflect.ValueOf(c).Elem(), ""); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
-	"github.com/badgateway/badgateway_exporter/nginxconf"
 )
 
 // LogConfig is one log file (or glob of files) to follow.
@@ -26,7 +23,28 @@ type LogConfig struct {
 	// Server is the `server` label of requests when the format has neither
 	// $server_name nor $host.
 	Server string `yaml:"server"`
+
+	at *location // where the entry is in the file; nil if not read from one
 }
+
+// FieldError locates err, found after loading (compiling the log format,
+// reading log_format_from), at field of this entry, as errors found while
+// loading are: `badgateway.yml:5: logs[0].log_format: …`.
+func (l LogConfig) FieldError(field string, err error) error {
+	if l.at == nil {
+		return fmt.Errorf("log %s: %s: %w", l.Path, field, err)
+	}
+	return l.at.fieldError(field, err)
+}
+
+// SameSettings reports whether two entries say the same, wherever they are
+// in their files.
+func (l LogConfig) SameSettings(o LogConfig) bool {
+	l.at, o.at = nil, nil
+	return l == o
+}
+
+func (l *LogConfig) setLocation(at *location) { l.at = at }
 
 // LogFormatFrom names a log_format defined in an nginx configuration file
 // (its `include`s are followed).
@@ -81,14 +99,26 @@ func (l *LogConfig) validate() (string, error) {
 		}
 		return "", nil
 	}
-	if _, err := l.AccessParser(); err != nil {
-		return l.logFormatField(), err
+	given := 0
+	for _, set := range []bool{l.LogFormat != "", l.LogFormatName != "", l.LogFormatFrom != (LogFormatFrom{})} {
+		if set {
+			given++
+		}
+	}
+	switch {
+	case given != 1:
+		return l.LogFormatField(), errors.New("give exactly one of log_format, log_format_name and log_format_from")
+	case l.LogFormatEscape != "" && l.LogFormat == "":
+		return l.LogFormatField(), errors.New("log_format_escape goes with an inline log_format")
+	case l.LogFormatFrom != (LogFormatFrom{}) && (l.LogFormatFrom.Config == "" || l.LogFormatFrom.Name == ""):
+		return l.LogFormatField(), errors.New("log_format_from needs both config and name")
 	}
 	return "", nil
 }
 
-// logFormatField names the field that gave the access log's format.
-func (l *LogConfig) logFormatField() string {
+// LogFormatField names the field that gives an access log's format, to
+// locate errors in it with FieldError.
+func (l LogConfig) LogFormatField() string {
 	switch {
 	case l.LogFormatName != "":
 		return "log_format_name"
@@ -97,60 +127,4 @@ func (l *LogConfig) logFormatField() string {
 	default:
 		return "log_format"
 	}
-}
-
-// AccessParser compiles the log_format of an nginx_access log. It reads
-// nginx's configuration for log_format_from.
-func (l *LogConfig) AccessParser() (*nginxaccess.Parser, error) {
-	given := 0
-	for _, set := range []bool{l.LogFormat != "", l.LogFormatName != "", l.LogFormatFrom != (LogFormatFrom{})} {
-		if set {
-			given++
-		}
-	}
-	if given != 1 {
-		return nil, errors.New("give exactly one of log_format, log_format_name and log_format_from")
-	}
-	if l.LogFormatEscape != "" && l.LogFormat == "" {
-		return nil, errors.New("log_format_escape goes with an inline log_format")
-	}
-	format, escapeName := l.LogFormat, l.LogFormatEscape
-	switch {
-	case l.LogFormatName != "":
-		f, ok := nginxaccess.BuiltinLogFormat(l.LogFormatName)
-		if !ok {
-			return nil, fmt.Errorf("no built-in log_format %q (use log_format_from to read it from nginx.conf)", l.LogFormatName)
-		}
-		format = f
-	case l.LogFormatFrom != (LogFormatFrom{}):
-		f, esc, err := nginxLogFormat(l.LogFormatFrom)
-		if err != nil {
-			return nil, err
-		}
-		format, escapeName = f, esc
-	}
-	if escapeName == "" {
-		escapeName = "default"
-	}
-	escape, err := nginxaccess.ParseLogFormatEscape(escapeName)
-	if err != nil {
-		return nil, err
-	}
-	return nginxaccess.Compile(format, escape)
-}
-
-// nginxLogFormat reads log_format NAME from an nginx configuration.
-func nginxLogFormat(from LogFormatFrom) (format, escape string, err error) {
-	if from.Config == "" || from.Name == "" {
-		return "", "", errors.New("log_format_from needs both config and name")
-	}
-	cfg, err := nginxconf.Load(from.Config)
-	if err != nil {
-		return "", "", fmt.Errorf("reading log_format %q: %w", from.Name, err)
-	}
-	lf, ok := nginxconf.LogFormats(cfg)[from.Name]
-	if !ok {
-		return "", "", fmt.Errorf("no log_format %q in %s or its includes", from.Name, from.Config)
-	}
-	return lf.Format, lf.Escape, nil
 }

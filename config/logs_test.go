@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,19 +12,7 @@ func TestAccessAndSyslogConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, l := range c.Logs {
-		if l.Format != FormatNginxAccess {
-			continue
-		}
-		p, err := l.AccessParser()
-		if err != nil {
-			t.Errorf("logs[%d]: %v", i, err)
-			continue
-		}
-		if i == 4 && !p.HasVariable("upstream_addr") {
-			t.Errorf("log_format_from did not read upstreaminfo: %v", p.Variables())
-		}
-	}
+	// Its access-log formats compile: collector's TestAccessParsersCompile.
 	if len(c.Syslog) != 2 || c.Syslog[0].Routes["haproxy"] != FormatHAProxy || c.Syslog[1].Routes["web"] != FormatNginxError {
 		t.Errorf("syslog = %+v", c.Syslog)
 	}
@@ -35,8 +24,6 @@ func TestAccessAndSyslogConfig(t *testing.T) {
 func TestInvalidAccessAndSyslogConfigs(t *testing.T) {
 	for file, want := range map[string]string{
 		"invalid-access-two-formats.yml":        "testdata/invalid-access-two-formats.yml:4: logs[0].log_format_name: give exactly one of log_format, log_format_name and log_format_from",
-		"invalid-access-unknown-name.yml":       `testdata/invalid-access-unknown-name.yml:4: logs[0].log_format_name: no built-in log_format "fancy" (use log_format_from to read it from nginx.conf)`,
-		"invalid-access-from-missing.yml":       `testdata/invalid-access-from-missing.yml:4: logs[0].log_format_from: no log_format "nosuch" in testdata/nginx/nginx.conf or its includes`,
 		"invalid-access-field-on-error-log.yml": "testdata/invalid-access-field-on-error-log.yml:3: logs[0].log_format_name: only for format nginx_access",
 		"invalid-syslog-listen.yml":             "testdata/invalid-syslog-listen.yml:2: syslog[0].listen: ",
 		"invalid-syslog-route.yml":              `testdata/invalid-syslog-route.yml:3: syslog[0].routes: tag "nginx": format nginx_access cannot be read from syslog (use nginx_error or haproxy)`,
@@ -73,5 +60,65 @@ func TestSyslogRoutesReplaceDefaults(t *testing.T) {
 	}
 	if _, err := Parse([]byte("syslog:\n  - listen: udp://127.0.0.1:5514\n    routes: {}\n"), "empty.yml"); err == nil || !strings.Contains(err.Error(), "empty.yml:3: syslog[0].routes: empty") {
 		t.Errorf("empty routes: %v", err)
+	}
+}
+
+// Config checks the shape of an access log's format and nothing more: it
+// reads no nginx.conf and compiles no format (package collector does).
+func TestAccessFormatShape(t *testing.T) {
+	const head = "logs:\n  - path: /a\n    format: nginx_access\n"
+	for yml, want := range map[string]string{
+		"":                     "t.yml:2: logs[0].log_format: give exactly one of log_format, log_format_name and log_format_from",
+		"    log_format: ''\n": "t.yml:4: logs[0].log_format: give exactly one of log_format, log_format_name and log_format_from",
+		"    log_format_name: combined\n    log_format_escape: json\n": "t.yml:4: logs[0].log_format_name: log_format_escape goes with an inline log_format",
+		"    log_format_from: {config: /etc/nginx/nginx.conf}\n":       "t.yml:4: logs[0].log_format_from: log_format_from needs both config and name",
+		"    log_format_from:\n      name: main\n":                     "t.yml:5: logs[0].log_format_from: log_format_from needs both config and name",
+	} {
+		if _, err := Parse([]byte(head+yml), "t.yml"); err == nil || err.Error() != want {
+			t.Errorf("%q:\n got  %v\n want %s", yml, err, want)
+		}
+	}
+	for _, yml := range []string{
+		"    log_format_from: {config: /nonexistent/nginx.conf, name: main}\n",
+		"    log_format_name: no-such-built-in\n",
+		"    log_format: '$status$status'\n",
+		"    log_format: '$status'\n    log_format_escape: yaml\n",
+	} {
+		if _, err := Parse([]byte(head+yml), "t.yml"); err != nil {
+			t.Errorf("%q: %v (config does not compile formats)", yml, err)
+		}
+	}
+}
+
+// FieldError locates a later error as loading would have; SameSettings
+// ignores where the entry was.
+func TestLogConfigFieldError(t *testing.T) {
+	c, err := Parse([]byte("# moved\nlogs:\n  - path: /b\n  - path: /a\n    format: nginx_access\n    log_format_from:\n      config: x.conf\n      name: main\n"), "t.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := c.Logs[1]
+	cause := errors.New("no log_format")
+	got := lc.FieldError(lc.LogFormatField(), cause)
+	if want := "t.yml:7: logs[1].log_format_from: no log_format"; got.Error() != want || !errors.Is(got, cause) {
+		t.Errorf("FieldError = %v, want %s wrapping the cause", got, want)
+	}
+	var fe *FieldError
+	if !errors.As(got, &fe) || fe.File != "t.yml" || fe.Line != 7 {
+		t.Errorf("not a located *FieldError: %#v", got)
+	}
+	if got := lc.FieldError("server", cause).Error(); got != "t.yml:4: logs[1].server: no log_format" {
+		t.Errorf("a field not given is located at its entry: %s", got)
+	}
+	again, err := Parse([]byte("logs:\n  - path: /a\n    format: nginx_access\n    log_format_from: {config: x.conf, name: main}\n"), "u.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lc.SameSettings(again.Logs[0]) || lc.SameSettings(c.Logs[0]) {
+		t.Error("SameSettings compares where the entries are, or not what they say")
+	}
+	plain := LogConfig{Path: "/p"}
+	if got := plain.FieldError("log_format", cause).Error(); got != "log /p: log_format: no log_format" {
+		t.Errorf("an entry not read from a file: %s", got)
 	}
 }

@@ -4,31 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
-
-// FieldError is a configuration error located at a file, line and field.
-type FieldError struct {
-	File  string
-	Line  int
-	Field string // dotted path, e.g. logs[1].format
-	Err   error
-}
-
-func (e *FieldError) Error() string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
-	}
-	if e.Field == "" {
-		return fmt.Sprintf("%s: %v", loc, e.Err)
-	}
-	return fmt.Sprintf("%s: %s: %v", loc, e.Field, e.Err)
-}
-
-func (e *FieldError) Unwrap() error { return e.Err }
 
 // defaulter is implemented by config structs that have non-zero defaults.
 // SetDefaults is called before the YAML values are applied, so what the file
@@ -41,135 +21,165 @@ type validator interface {
 	validate() (field string, err error)
 }
 
-// decodeStrict fills out (a pointer to a struct) from a YAML mapping node,
-// rejecting keys that do not name a field and locating every error at the
-// line and dotted field path where it happened. yaml.v3's KnownFields does
-// not reach through custom unmarshalers and reports no field path, hence this
-// walker.
-func decodeStrict(node *yaml.Node, out any, file, path string) error {
-	v := reflect.ValueOf(out).Elem()
-	if d, ok := out.(defaulter); ok {
-		d.SetDefaults()
-	}
-	if node.Kind == yaml.AliasNode {
-		node = node.Alias
-	}
-	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
-		// An empty entry (`- ~`, `limits:`) has its defaults, and must
-		// still be valid with them.
-		return validateStruct(out, file, path, node.Line, nil)
-	}
-	if node.Kind != yaml.MappingNode {
-		return &FieldError{File: file, Line: node.Line, Field: path, Err: fmt.Errorf("expected a mapping, got %s", kindName(node))}
-	}
-	fields := yamlFields(v.Type())
-	seen := map[string]int{}
-	for i := 0; i+1 < len(node.Content); i += 2 {
-		key, val := node.Content[i], node.Content[i+1]
-		fieldPath := joinPath(path, key.Value)
-		idx, ok := fields[key.Value]
-		if !ok {
-			return &FieldError{File: file, Line: key.Line, Field: fieldPath, Err: fmt.Errorf("unknown field (known: %s)", knownList(v.Type()))}
-		}
-		if _, dup := seen[key.Value]; dup {
-			return &FieldError{File: file, Line: key.Line, Field: fieldPath, Err: errors.New("field given twice")}
-		}
-		seen[key.Value] = val.Line
-		if err := decodeValue(val, v.Field(idx), file, fieldPath); err != nil {
-			return err
-		}
-	}
-	return validateStruct(out, file, path, node.Line, seen)
+// locatable is implemented by config structs that keep where they were in
+// the file, for errors found after loading.
+type locatable interface{ setLocation(*location) }
+
+// decoder walks a YAML node tree down to the config structs (see the
+// package comment for why yaml.v3 cannot do this alone). Whatever holds no
+// config struct is decoded by yaml.v3.
+type decoder struct{ file string }
+
+func (d decoder) errorf(n *yaml.Node, path, format string, args ...any) error {
+	return &FieldError{File: d.file, Line: n.Line, Field: path, Err: fmt.Errorf(format, args...)}
 }
 
-// validateStruct runs a struct's own checks, locating an error at the line of
-// the field it names (seen: field → line), else at the struct's line.
-func validateStruct(out any, file, path string, structLine int, seen map[string]int) error {
-	val, ok := out.(validator)
-	if !ok {
-		return nil
+// value decodes n into v, which must be addressable.
+func (d decoder) value(n *yaml.Node, v reflect.Value, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
 	}
-	field, err := val.validate()
-	if err == nil {
-		return nil
-	}
-	line, ok := seen[field]
-	if !ok {
-		line = structLine
-	}
-	return &FieldError{File: file, Line: line, Field: joinPath(path, field), Err: err}
-}
-
-func decodeValue(node *yaml.Node, fv reflect.Value, file, path string) error {
-	if node.Kind == yaml.AliasNode {
-		node = node.Alias
-	}
-	if fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct && !implementsUnmarshaler(fv.Type()) {
-		if node.Tag == "!!null" {
-			return nil
+	if !holdsStruct(v.Type()) {
+		if err := n.Decode(v.Addr().Interface()); err != nil {
+			return &FieldError{File: d.file, Line: n.Line, Field: path, Err: cleanYAMLError(err)}
 		}
-		fv.Set(reflect.New(fv.Type().Elem()))
-		return decodeStrict(node, fv.Interface(), file, path)
+		return nil
 	}
+	null := n.Tag == "!!null"
 	switch {
-	case fv.Kind() == reflect.Struct && !implementsUnmarshaler(fv.Addr().Type()):
-		return decodeStrict(node, fv.Addr().Interface(), file, path)
-	case fv.Kind() == reflect.Slice && isPlainStruct(fv.Type().Elem()):
-		if node.Tag == "!!null" {
-			return nil
+	case v.Kind() == reflect.Struct:
+		return d.structure(n, v, path, null)
+	case null: // a nil pointer, list or map
+		return nil
+	case v.Kind() == reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		return d.value(n, v.Elem(), path)
+	case v.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return d.errorf(n, path, "expected a list, got %s", kindName(n))
 		}
-		if node.Kind != yaml.SequenceNode {
-			return &FieldError{File: file, Line: node.Line, Field: path, Err: fmt.Errorf("expected a list, got %s", kindName(node))}
-		}
-		out := reflect.MakeSlice(fv.Type(), len(node.Content), len(node.Content))
-		for i, item := range node.Content {
-			if err := decodeStrict(item, out.Index(i).Addr().Interface(), file, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := d.value(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
 				return err
 			}
 		}
-		fv.Set(out)
+		v.Set(s)
+		return nil
+	default: // a map
+		if n.Kind != yaml.MappingNode {
+			return d.errorf(n, path, "expected a mapping, got %s", kindName(n))
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, keyPath := reflect.New(v.Type().Key()).Elem(), joinPath(path, n.Content[i].Value)
+			if err := d.value(n.Content[i], key, keyPath); err != nil {
+				return err
+			}
+			if m.MapIndex(key).IsValid() {
+				return d.errorf(n.Content[i], keyPath, "key given twice")
+			}
+			elem := reflect.New(v.Type().Elem()).Elem()
+			if err := d.value(n.Content[i+1], elem, keyPath); err != nil {
+				return err
+			}
+			m.SetMapIndex(key, elem)
+		}
+		v.Set(m)
 		return nil
 	}
-	if err := node.Decode(fv.Addr().Interface()); err != nil {
-		return &FieldError{File: file, Line: node.Line, Field: path, Err: cleanYAMLError(err)}
+}
+
+// structure decodes a config struct: its defaults, then the fields the
+// mapping gives (an unknown or repeated key is an error), then its own
+// checks. A null node (`- ~`, `limits:`) leaves the defaults, still checked.
+func (d decoder) structure(n *yaml.Node, v reflect.Value, path string, null bool) error {
+	out := v.Addr().Interface()
+	if def, ok := out.(defaulter); ok {
+		def.SetDefaults()
+	}
+	at := &location{file: d.file, path: path, line: n.Line, lines: map[string]int{}}
+	if !null && n.Kind != yaml.MappingNode {
+		return d.errorf(n, path, "expected a mapping, got %s", kindName(n))
+	}
+	fields := yamlFields(v.Type())
+	for i := 0; !null && i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		fieldPath := joinPath(path, key.Value)
+		f, ok := fields.index[key.Value]
+		if !ok {
+			return d.errorf(key, fieldPath, "unknown field (known: %s)", strings.Join(fields.names, ", "))
+		}
+		if _, dup := at.lines[key.Value]; dup {
+			return d.errorf(key, fieldPath, "field given twice")
+		}
+		at.lines[key.Value] = val.Line
+		if err := d.value(val, v.FieldByIndex(f), fieldPath); err != nil {
+			return err
+		}
+	}
+	if l, ok := out.(locatable); ok {
+		l.setLocation(at)
+	}
+	if val, ok := out.(validator); ok {
+		if field, err := val.validate(); err != nil {
+			return at.fieldError(field, err)
+		}
 	}
 	return nil
 }
 
-// yamlFields maps yaml key names to struct field indexes.
-func yamlFields(t reflect.Type) map[string]int {
-	m := make(map[string]int, t.NumField())
-	for i := 0; i < t.NumField(); i++ {
+// structFields are the yaml keys of a struct, `,inline` structs' included.
+type structFields struct {
+	names []string         // in declaration order
+	index map[string][]int // key → reflect field index
+}
+
+func yamlFields(t reflect.Type) structFields {
+	fs := structFields{index: map[string][]int{}}
+	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" || !f.IsExported() {
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		inline := slices.Contains(strings.Split(opts, ","), "inline")
+		if name == "-" || !f.IsExported() && !(inline && f.Anonymous) {
+			continue
+		}
+		if inline {
+			if f.Type.Kind() != reflect.Struct {
+				panic(fmt.Sprintf("config: %s.%s: ,inline is supported on struct fields only", t, f.Name))
+			}
+			inner := yamlFields(f.Type)
+			for _, n := range inner.names {
+				fs.names = append(fs.names, n)
+				fs.index[n] = append([]int{i}, inner.index[n]...)
+			}
 			continue
 		}
 		if name == "" {
 			name = strings.ToLower(f.Name)
 		}
-		m[name] = i
+		fs.names = append(fs.names, name)
+		fs.index[name] = []int{i}
 	}
-	return m
-}
-
-func knownList(t reflect.Type) string {
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
-		}
-	}
-	return strings.Join(names, ", ")
+	return fs
 }
 
 var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 
-func implementsUnmarshaler(t reflect.Type) bool { return t.Implements(unmarshalerType) }
-
-func isPlainStruct(t reflect.Type) bool {
-	return t.Kind() == reflect.Struct && !implementsUnmarshaler(reflect.PointerTo(t))
+// holdsStruct reports whether values of t are or contain (through
+// pointers, slices and maps) a config struct: a struct with exported
+// fields and no UnmarshalYAML of its own.
+func holdsStruct(t reflect.Type) bool {
+	if t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map:
+		return holdsStruct(t.Elem())
+	case reflect.Struct:
+		return len(yamlFields(t).names) > 0
+	}
+	return false
 }
 
 func joinPath(path, key string) string {

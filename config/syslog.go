@@ -10,8 +10,16 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+)
 
-	"github.com/badgateway/badgateway_exporter/syslog"
+// Defaults of the syslog listener settings: those of package syslog (a
+// collector test checks that they agree).
+const (
+	defaultSyslogMaxMessageBytes = 64 << 10
+	defaultSyslogMaxConnections  = 256
+	defaultSyslogIdleTimeout     = 10 * time.Minute
+	defaultSyslogReadBufferBytes = 4 << 20
+	defaultSyslogSocketMode      = FileMode(0o666)
 )
 
 // Bounds of the syslog listener settings.
@@ -70,26 +78,24 @@ func (m FileMode) String() string { return fmt.Sprintf("%#04o", uint32(m)) }
 // SetDefaults fills the defaults; routes given in the file replace the
 // default routes (validate fills them when none are given).
 func (s *SyslogConfig) SetDefaults() {
-	s.MaxMessageBytes = syslog.DefaultMaxMessageBytes
-	s.MaxConnections = syslog.DefaultMaxConnections
-	s.IdleTimeout = syslog.DefaultIdleTimeout
-	s.ReadBufferBytes = syslog.DefaultReadBuffer
-	s.SocketMode = FileMode(syslog.DefaultSocketMode)
+	s.MaxMessageBytes = defaultSyslogMaxMessageBytes
+	s.MaxConnections = defaultSyslogMaxConnections
+	s.IdleTimeout = defaultSyslogIdleTimeout
+	s.ReadBufferBytes = defaultSyslogReadBufferBytes
+	s.SocketMode = defaultSyslogSocketMode
 }
 
+// defaultRoutes are package syslog's DefaultRoutes (a collector test
+// checks that they agree).
 func defaultRoutes() map[string]Format {
-	routes := map[string]Format{}
-	for tag, f := range syslog.DefaultRoutes() {
-		routes[tag] = Format(f)
-	}
-	return routes
+	return map[string]Format{"haproxy": FormatHAProxy, "nginx": FormatNginxError}
 }
 
 func (s *SyslogConfig) validate() (string, error) {
 	if s.Listen == "" {
 		return "listen", fmt.Errorf("missing: give udp://HOST:PORT, tcp://HOST:PORT or unixgram:///PATH")
 	}
-	network, _, err := syslog.ParseListenURL(s.Listen)
+	network, err := listenNetwork(s.Listen)
 	if err != nil {
 		return "listen", err
 	}
@@ -117,37 +123,22 @@ func (s *SyslogConfig) validateSocket(network string) (string, error) {
 	switch {
 	case s.MaxConnections < 1 || s.MaxConnections > maxSyslogConnections:
 		return "max_connections", fmt.Errorf("must be 1 to %d, got %d", maxSyslogConnections, s.MaxConnections)
-	case !tcp && s.MaxConnections != syslog.DefaultMaxConnections:
+	case !tcp && s.MaxConnections != defaultSyslogMaxConnections:
 		return "max_connections", fmt.Errorf("only for tcp:// listeners")
 	case s.IdleTimeout < 0 || (s.IdleTimeout > 0 && s.IdleTimeout < minIdleTimeout):
 		return "idle_timeout", fmt.Errorf("must be 0 (never) or at least %v, got %v", minIdleTimeout, s.IdleTimeout)
-	case !tcp && s.IdleTimeout != syslog.DefaultIdleTimeout:
+	case !tcp && s.IdleTimeout != defaultSyslogIdleTimeout:
 		return "idle_timeout", fmt.Errorf("only for tcp:// listeners")
 	case s.ReadBufferBytes != 0 && (s.ReadBufferBytes < minReadBufferBytes || s.ReadBufferBytes > maxReadBufferBytes):
 		return "read_buffer_bytes", fmt.Errorf("must be 0 (the system's default) or %d to %d, got %d", minReadBufferBytes, maxReadBufferBytes, s.ReadBufferBytes)
-	case !udp && s.ReadBufferBytes != syslog.DefaultReadBuffer:
+	case !udp && s.ReadBufferBytes != defaultSyslogReadBufferBytes:
 		return "read_buffer_bytes", fmt.Errorf("only for udp:// listeners")
 	case s.SocketMode&0o222 == 0:
 		return "socket_mode", fmt.Errorf("%v lets no user but root write to the socket: give write permission (e.g. 0660)", s.SocketMode)
-	case network != "unixgram" && s.SocketMode != FileMode(syslog.DefaultSocketMode):
+	case network != "unixgram" && s.SocketMode != defaultSyslogSocketMode:
 		return "socket_mode", fmt.Errorf("only for unixgram:// listeners")
 	}
 	return "", nil
-}
-
-// ListenerConfig returns the settings for syslog.Listen (without Logger).
-func (s SyslogConfig) ListenerConfig() syslog.Config {
-	c := syslog.Config{
-		Listen: s.Listen, MaxMessageBytes: s.MaxMessageBytes, MaxConnections: s.MaxConnections,
-		IdleTimeout: s.IdleTimeout, ReadBuffer: s.ReadBufferBytes, SocketMode: fs.FileMode(s.SocketMode),
-	}
-	if c.IdleTimeout == 0 {
-		c.IdleTimeout = -1 // never
-	}
-	if c.ReadBuffer == 0 {
-		c.ReadBuffer = -1 // the system's default
-	}
-	return c
 }
 
 // Key identifies a listener's settings: equal keys need no restart on reload.

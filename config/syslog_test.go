@@ -2,12 +2,8 @@ package config
 
 import (
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/badgateway/badgateway_exporter/syslog"
 )
 
 func TestInvalidSyslogSettings(t *testing.T) {
@@ -39,41 +35,6 @@ func TestInvalidSyslogSettings(t *testing.T) {
 				t.Errorf("error:\n got  %s\n want %s", err, want)
 			}
 		})
-	}
-}
-
-func TestSyslogSettings(t *testing.T) {
-	c, err := Parse([]byte(`syslog:
-  - listen: tcp://127.0.0.1:5514
-    max_connections: 1000
-    idle_timeout: 0s
-  - listen: udp://127.0.0.1:5514
-    read_buffer_bytes: 0
-  - listen: unixgram:///run/a.sock
-    socket_mode: 0660
-  - listen: unixgram:///run/b.sock
-    socket_mode: "0620"
-  - listen: unixgram:///run/c.sock
-    socket_mode: 0o600
-  - listen: udp://127.0.0.1:5515
-`), "settings.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := func(i int) syslog.Config { return c.Syslog[i].ListenerConfig() }
-	if l := got(0); l.MaxConnections != 1000 || l.IdleTimeout >= 0 || l.ReadBuffer != syslog.DefaultReadBuffer {
-		t.Errorf("tcp: %+v, want 1000 connections, no idle timeout (negative)", l)
-	}
-	if l := got(1); l.ReadBuffer >= 0 || l.MaxConnections != syslog.DefaultMaxConnections || l.IdleTimeout != syslog.DefaultIdleTimeout {
-		t.Errorf("udp: %+v, want the system's receive buffer (negative) and the defaults", l)
-	}
-	for i, want := range map[int]fs.FileMode{2: 0o660, 3: 0o620, 4: 0o600, 5: syslog.DefaultSocketMode} {
-		if l := got(i); l.SocketMode != want {
-			t.Errorf("syslog[%d] socket mode %v, want %v", i, l.SocketMode, want)
-		}
-	}
-	if l := got(5); l.ReadBuffer != syslog.DefaultReadBuffer || l.IdleTimeout != 10*time.Minute || l.MaxMessageBytes != syslog.DefaultMaxMessageBytes {
-		t.Errorf("defaults: %+v", l)
 	}
 }
 

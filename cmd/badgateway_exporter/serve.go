@@ -70,6 +70,10 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 		return 1
 	}
 	if opts.checkOnly {
+		if err := collector.CheckConfig(cfg); err != nil { // what Apply compiles at start
+			logger.Error("Invalid configuration", "err", err)
+			return 1
+		}
 		fmt.Fprintf(stdout, "%s: configuration is valid (%d logs)\n", configName(opts.configFile), len(cfg.Logs))
 		return 0
 	}

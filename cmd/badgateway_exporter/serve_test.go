@@ -33,6 +33,30 @@ func TestConfigCheck(t *testing.T) {
 	}
 }
 
+// --config.check compiles the access-log formats as a start would: an
+// unknown built-in format is refused, located at its field.
+func TestConfigCheckCompilesLogFormats(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yml")
+	os.WriteFile(bad, []byte("logs:\n  - path: /x.log\n    format: nginx_access\n    log_format_name: fancy\n"), 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config.check", "--config.file=" + bad}, nil, &out, &errOut)
+	want := bad + `:4: logs[0].log_format_name: no built-in log_format \"fancy\" (use log_format_from to read it from nginx.conf)`
+	if code != 1 || !strings.Contains(errOut.String(), want) || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %s", code, out.String(), errOut.String(), want)
+	}
+}
+
+// A format that does not compile stops the start, located at its field.
+func TestBadLogFormatStopsStart(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yml")
+	os.WriteFile(bad, []byte("logs:\n  - path: /x.log\n    format: nginx_access\n    log_format: '$status$status'\n"), 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--config.file=" + bad, "--web.listen-address=127.0.0.1:0"}, nil, &out, &errOut)
+	if want := bad + ":4: logs[0].log_format: log_format: variables $status and $status"; code != 1 || !strings.Contains(errOut.String(), want) {
+		t.Errorf("exit %d, stderr %q; want 1 and %s", code, errOut.String(), want)
+	}
+}
+
 // An empty configuration is refused, by --config.check too, saying what to add.
 func TestConfigCheckRefusesEmpty(t *testing.T) {
 	empty := filepath.Join(t.TempDir(), "empty.yml")

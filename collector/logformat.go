@@ -1,0 +1,76 @@
+package collector
+
+import (
+	"fmt"
+
+	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
+	"github.com/badgateway/badgateway_exporter/nginxconf"
+)
+
+// CheckConfig does, without starting anything, what Apply would do with
+// cfg's logs that can fail: it compiles the format of every access log
+// (reading nginx's configuration for log_format_from). For --config.check;
+// Apply compiles them itself.
+func CheckConfig(cfg *config.Config) error {
+	for _, lc := range cfg.Logs {
+		if lc.Format != config.FormatNginxAccess {
+			continue
+		}
+		if _, err := accessParser(lc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// accessParser compiles the log_format of an nginx_access log, given
+// inline, by a built-in name or read from nginx's configuration. An error
+// names the file, line and field of the entry that gave the format.
+func accessParser(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	p, err := compileLogFormat(lc)
+	if err != nil {
+		return nil, lc.FieldError(lc.LogFormatField(), err)
+	}
+	return p, nil
+}
+
+func compileLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	format, escapeName := lc.LogFormat, lc.LogFormatEscape
+	switch {
+	case lc.LogFormatName != "":
+		f, ok := nginxaccess.BuiltinLogFormat(lc.LogFormatName)
+		if !ok {
+			return nil, fmt.Errorf("no built-in log_format %q (use log_format_from to read it from nginx.conf)", lc.LogFormatName)
+		}
+		format = f
+	case lc.LogFormatFrom != (config.LogFormatFrom{}):
+		f, esc, err := nginxLogFormat(lc.LogFormatFrom)
+		if err != nil {
+			return nil, err
+		}
+		format, escapeName = f, esc
+	}
+	if escapeName == "" {
+		escapeName = "default"
+	}
+	escape, err := nginxaccess.ParseLogFormatEscape(escapeName)
+	if err != nil {
+		return nil, err
+	}
+	return nginxaccess.Compile(format, escape)
+}
+
+// nginxLogFormat reads log_format NAME from an nginx configuration, its
+// includes followed.
+func nginxLogFormat(from config.LogFormatFrom) (format, escape string, err error) {
+	cfg, err := nginxconf.Load(from.Config)
+	if err != nil {
+		return "", "", fmt.Errorf("reading log_format %q: %w", from.Name, err)
+	}
+	lf, ok := nginxconf.LogFormats(cfg)[from.Name]
+	if !ok {
+		return "", "", fmt.Errorf("no log_format %q in %s or its includes", from.Name, from.Config)
+	}
+	return lf.Format, lf.Escape, nil
+}
