@@ -65,15 +65,16 @@ var testHookStarting func()
 
 func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdout io.Writer) int {
 	cfg, err := opts.loadConfig()
+	if err == nil {
+		// The log formats too (read from nginx.conf, compiled), so that a
+		// bad one stops the exporter before it serves, as --config.check does.
+		err = collector.CheckConfig(cfg)
+	}
 	if err != nil {
 		logger.Error("Invalid configuration", "err", err)
 		return 1
 	}
 	if opts.checkOnly {
-		if err := collector.CheckConfig(cfg); err != nil { // what Apply compiles at start
-			logger.Error("Invalid configuration", "err", err)
-			return 1
-		}
 		fmt.Fprintf(stdout, "%s: configuration is valid (%d logs)\n", configName(opts.configFile), len(cfg.Logs))
 		return 0
 	}

@@ -49,7 +49,9 @@ func TestConfigCheckCompilesLogFormats(t *testing.T) {
 // A format that does not compile stops the start, located at its field.
 func TestBadLogFormatStopsStart(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yml")
-	os.WriteFile(bad, []byte("logs:\n  - path: /x.log\n    format: nginx_access\n    log_format: '$status$status'\n"), 0o644)
+	if err := os.WriteFile(bad, []byte("logs:\n  - path: /x.log\n    format: nginx_access\n    log_format: '$status$status'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
 	code := run([]string{"--config.file=" + bad, "--web.listen-address=127.0.0.1:0"}, nil, &out, &errOut)
 	if want := bad + ":4: logs[0].log_format: log_format: variables $status and $status"; code != 1 || !strings.Contains(errOut.String(), want) {
