@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 
-	"github.com/badgateway/badgateway_exporter/collector"
+	"github.com/badgateway/badgateway_exporter/pipeline"
 	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
 
@@ -42,14 +42,14 @@ func (r *recorder) MustRegister(cs ...prometheus.Collector) {
 var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
 
 // registeredMetrics returns the metric names the exporter registers, built
-// from the real registrations: collector.New (what serve.go does), the
+// from the real registrations: pipeline.New (what serve.go does), the
 // version collector and the Go and process collectors. Histograms and
 // summaries also give their _bucket, _sum and _count series.
 func registeredMetrics(t *testing.T) map[string]bool {
 	t.Helper()
 	rec := &recorder{Registerer: prometheus.NewRegistry()}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := collector.New(rec, logger)
+	c := pipeline.New(rec, logger)
 	defer c.Close()
 	probes := runner.New(logger)
 	rec.MustRegister(probes.Collector())

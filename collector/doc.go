@@ -1,7 +1,9 @@
-// Package collector connects log sources to metrics: it follows the
-// configured logs with package tailer, classifies each line with package
-// logparse and counts the result in the metrics of metrics.md, bounding the
-// label values that come from logs.
+// Package collector turns events into series: it defines the metrics of
+// metrics.md (Metrics) and counts logparse events (EventCounter), access-log
+// requests and attempts (AccessCounter) and each source's lines
+// (SourceStats) in them, bounding the label values that come from logs
+// (Governor). It reads nothing and parses nothing: package pipeline feeds
+// it.
 //
 // # Label values from input
 //
@@ -51,7 +53,8 @@
 //
 // # Panics
 //
-// See recover.go: a panic while one line is handled is recovered at the
-// per-line boundary, counted in badgateway_exporter_panics_total and
-// logged; the line counts as unrecognized.
+// A panic while one line is handled is recovered at the per-line boundary
+// by package pipeline (see its recover.go), counted in
+// badgateway_exporter_panics_total{source} (PanicSource*) and logged; the
+// line counts as unrecognized.
 package collector

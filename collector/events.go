@@ -13,11 +13,11 @@ import (
 // bounds the series themselves); see cacheSeries.
 const seriesCacheMax = 8192
 
-// eventCounter turns logparse events into metric increments. It caches the
+// EventCounter turns logparse events into metric increments. It caches the
 // resolved series per label tuple so that the hot path does no allocation
 // and no label hashing, and drops the cache when the governor expires
 // values. One per source; not safe for concurrent use.
-type eventCounter struct {
+type EventCounter struct {
 	m      *Metrics
 	labels labeler
 	keyBuf []byte
@@ -31,12 +31,13 @@ type series struct {
 	extra    []prometheus.Counter // one per label value folded into __other__ or sanitised
 }
 
-func newEventCounter(m *Metrics, gov *Governor) *eventCounter {
-	return &eventCounter{m: m, labels: newLabeler(m, gov), cache: map[string]*series{}}
+// NewEventCounter returns the counter of one source's events.
+func NewEventCounter(m *Metrics, gov *Governor) *EventCounter {
+	return &EventCounter{m: m, labels: newLabeler(m, gov), cache: map[string]*series{}}
 }
 
-// count adds one event to its series.
-func (c *eventCounter) count(ev *logparse.Event) {
+// Count adds one event to its series; it is a logparse.EmitFunc.
+func (c *EventCounter) Count(ev *logparse.Event) {
 	if c.labels.stale() {
 		clear(c.cache)
 	}
@@ -63,7 +64,7 @@ func (c *eventCounter) count(ev *logparse.Event) {
 	}
 }
 
-func (c *eventCounter) resolve(ev *logparse.Event) *series {
+func (c *EventCounter) resolve(ev *logparse.Event) *series {
 	s := &series{}
 	proxy := ev.Proxy.String()
 	upstream := c.labels.admit(s, "upstream", ev.Upstream)

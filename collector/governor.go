@@ -71,6 +71,13 @@ func (g *Governor) SetLimit(limit int) {
 	g.mu.Unlock()
 }
 
+// Limit is the number of distinct values a label may take.
+func (g *Governor) Limit() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.limit
+}
+
 // SetLimits applies the configured limits. A shorter length cap applies to
 // values admitted from then on.
 func (g *Governor) SetLimits(l config.Limits) {

@@ -131,11 +131,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
 		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
-	for _, source := range []string{panicSourceNginxError, panicSourceNginxAccess, panicSourceHAProxy, panicSourceSyslog} {
+	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceSyslog} {
 		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
 	}
 	return m
 }
+
+// The `source` values of badgateway_exporter_panics_total: the kinds of
+// input whose handling recovers from a panic (package pipeline).
+const (
+	PanicSourceNginxError  = "nginx_error"
+	PanicSourceNginxAccess = "nginx_access"
+	PanicSourceHAProxy     = "haproxy"
+	PanicSourceSyslog      = "syslog"
+)
 
 // seriesVec is a metric vector whose series can be listed and deleted.
 type seriesVec interface {

@@ -12,7 +12,7 @@ import (
 
 // seedDirs hold the repository's nginx configurations (and a few
 // certificates, which are hostile input too).
-var seedDirs = []string{"testdata/site", "../discover/testdata/nginx", "../config/testdata/nginx", "../deploy/nginx"}
+var seedDirs = []string{"testdata/site", "../discover/testdata/nginx", "../pipeline/testdata/nginx", "../deploy/nginx"}
 
 // FuzzParse feeds arbitrary bytes to the lexer and parser, and to the
 // splitting of `nginx -T` output. They must return a tree or an error,

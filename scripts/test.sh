@@ -52,6 +52,6 @@ go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxa
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
 # raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)
-go test -run='^$' -fuzz='^FuzzExposition$' -fuzztime=40000x ./collector
+go test -run='^$' -fuzz='^FuzzExposition$' -fuzztime=40000x ./pipeline
 # nginx configuration bytes -> lexer + parser, nginx -T splitting (about 10 s)
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=300000x ./nginxconf

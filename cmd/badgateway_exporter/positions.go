@@ -4,8 +4,8 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/pipeline"
 	"github.com/badgateway/badgateway_exporter/positions"
 )
 
@@ -13,7 +13,7 @@ import (
 // a usable file the exporter still runs, saying once what it costs: every
 // start then begins at the end of the logs (or their beginning with
 // from_beginning).
-func keepPositions(c *collector.Collector, cfg config.PositionsConfig, logger *slog.Logger) {
+func keepPositions(c *pipeline.Pipeline, cfg config.PositionsConfig, logger *slog.Logger) {
 	if cfg.Disabled {
 		logger.Info("Positions are disabled: a restart starts at the end of the logs")
 		return

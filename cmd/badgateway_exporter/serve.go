@@ -19,8 +19,8 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 
-	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/pipeline"
 	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
 
@@ -50,13 +50,13 @@ func (o *serveOptions) loadConfig() (*config.Config, error) {
 // exporter is the running server's state shared by the HTTP handlers and the
 // signal loop.
 type exporter struct {
-	opts      *serveOptions
-	logger    *slog.Logger
-	collector *collector.Collector
-	probes    *runner.Manager
-	running   *config.Config // the configuration in force
-	reloadMu  sync.Mutex
-	ready     chan struct{} // closed once every source of the configuration has started
+	opts     *serveOptions
+	logger   *slog.Logger
+	pipeline *pipeline.Pipeline
+	probes   *runner.Manager
+	running  *config.Config // the configuration in force
+	reloadMu sync.Mutex
+	ready    chan struct{} // closed once every source of the configuration has started
 }
 
 // testHookStarting, when a test sets it, runs once the HTTP server is
@@ -68,7 +68,7 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 	if err == nil {
 		// The log formats too (read from nginx.conf, compiled), so that a
 		// bad one stops the exporter before it serves, as --config.check does.
-		err = collector.CheckConfig(cfg)
+		err = pipeline.CheckConfig(cfg)
 	}
 	if err != nil {
 		logger.Error("Invalid configuration", "err", err)
@@ -92,8 +92,8 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 	defer signal.Stop(hup)
 
 	e := &exporter{opts: opts, logger: logger, ready: make(chan struct{}), running: cfg}
-	e.collector = collector.New(reg, logger)
-	defer e.collector.Close()
+	e.pipeline = pipeline.New(reg, logger)
+	defer e.pipeline.Close()
 	e.probes = runner.New(logger)
 	defer e.probes.Stop()
 	reg.MustRegister(e.probes.Collector())
@@ -142,8 +142,8 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 func (e *exporter) start(cfg *config.Config) error {
 	e.reloadMu.Lock()
 	defer e.reloadMu.Unlock()
-	keepPositions(e.collector, cfg.Positions, e.logger)
-	if err := e.collector.Apply(cfg); err != nil {
+	keepPositions(e.pipeline, cfg.Positions, e.logger)
+	if err := e.pipeline.Apply(cfg); err != nil {
 		return fmt.Errorf("following logs: %w", err)
 	}
 	if err := e.probes.Apply(cfg.Probes); err != nil {
@@ -183,13 +183,13 @@ func (e *exporter) reload() error {
 		err = e.probes.Check(cfg.Probes) // before anything changes
 	}
 	if err == nil {
-		err = e.collector.Apply(cfg)
+		err = e.pipeline.Apply(cfg)
 	}
 	if err == nil {
 		err = e.probes.Apply(cfg.Probes) // checked: cannot fail
 	}
 	if err != nil {
-		e.collector.ReloadFailed()
+		e.pipeline.ReloadFailed()
 		e.logger.Error("Reloading configuration failed; keeping the running one", "file", e.opts.configFile, "err", err)
 		return err
 	}

@@ -1,8 +1,9 @@
-package collector
+package pipeline
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -23,8 +24,8 @@ import (
 func TestHostileLinesPassPromtool(t *testing.T) {
 	promtool := promtest.PromtoolBin.Require(t)
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg)
-	gov := NewGovernor(expositionLimits.MaxValuesPerLabel, m.LabelValuesFolded)
+	m := collector.NewMetrics(reg)
+	gov := collector.NewGovernor(expositionLimits.MaxValuesPerLabel, m.LabelValuesFolded)
 	gov.SetLimits(expositionLimits)
 	p, err := logparseRealAccessParser()
 	if err != nil {
@@ -54,8 +55,8 @@ func TestHostileLinesPassPromtool(t *testing.T) {
 	rec := httptest.NewRecorder()
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	body := rec.Body.Bytes()
-	if rec.Code != http.StatusOK || !bytes.Contains(body, []byte(OtherValue)) || !bytes.Contains(body, []byte("\uFFFD")) {
-		t.Fatalf("status %d; the body lacks %s or U+FFFD:\n%.2000s", rec.Code, OtherValue, body)
+	if rec.Code != http.StatusOK || !bytes.Contains(body, []byte(collector.OtherValue)) || !bytes.Contains(body, []byte("\uFFFD")) {
+		t.Fatalf("status %d; the body lacks %s or U+FFFD:\n%.2000s", rec.Code, collector.OtherValue, body)
 	}
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = bytes.NewReader(body)

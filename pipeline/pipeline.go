@@ -1,6 +1,7 @@
-package collector
+package pipeline
 
 import (
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -16,11 +17,12 @@ import (
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
 
-// Collector runs one tail group per configured log. Apply changes the set of
+// Pipeline runs one tail group per configured log and one source per syslog
+// listener, counting into the collector's metrics. Apply changes the set of
 // logs without resetting any counter.
-type Collector struct {
-	m      *Metrics
-	gov    *Governor
+type Pipeline struct {
+	m      *collector.Metrics
+	gov    *collector.Governor
 	logger *slog.Logger
 
 	claims    fileClaims // files already counted, by which log
@@ -64,12 +66,12 @@ type runningListener struct {
 	l   *syslog.Listener
 }
 
-// New registers the metrics with reg and returns a collector following no log yet.
-func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
-	m := NewMetrics(reg)
-	c := &Collector{
+// New registers the metrics with reg and returns a pipeline following no log yet.
+func New(reg prometheus.Registerer, logger *slog.Logger) *Pipeline {
+	m := collector.NewMetrics(reg)
+	c := &Pipeline{
 		m:         m,
-		gov:       NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
+		gov:       collector.NewGovernor(config.DefaultMaxValuesPerLabel, m.LabelValuesFolded),
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
@@ -78,11 +80,11 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Collector {
 	return c
 }
 
-// KeepPositions makes the collector continue each log where store says an
+// KeepPositions makes the pipeline continue each log where store says an
 // earlier run left it, and save the positions of every log to store every
-// period and at Close. Call it before the first Apply; the collector closes
+// period and at Close. Call it before the first Apply; the pipeline closes
 // store.
-func (c *Collector) KeepPositions(store *positions.Store, period time.Duration) {
+func (c *Pipeline) KeepPositions(store *positions.Store, period time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.store = store
@@ -90,11 +92,11 @@ func (c *Collector) KeepPositions(store *positions.Store, period time.Duration) 
 }
 
 // ReloadFailed records a configuration that could not be loaded.
-func (c *Collector) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
+func (c *Pipeline) ReloadFailed() { c.m.ReloadSuccess.Set(0) }
 
 // follow starts the tail group of a log whose line counters are ready. It
 // continues where the positions store says an earlier run left the log.
-func (c *Collector) follow(lc config.LogConfig, counters *counterSwitch) (*tailer.Group, error) {
+func (c *Pipeline) follow(lc config.LogConfig, counters *counterSwitch) (*tailer.Group, error) {
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for it", "path", lc.Path)
 	}
@@ -114,7 +116,7 @@ func (c *Collector) follow(lc config.LogConfig, counters *counterSwitch) (*taile
 }
 
 // stopLog stops a log's tails and frees its files for other entries.
-func (c *Collector) stopLog(path string, r *runningLog) error {
+func (c *Pipeline) stopLog(path string, r *runningLog) error {
 	err := r.g.Stop()
 	c.claims.release(path)
 	return err
@@ -122,7 +124,7 @@ func (c *Collector) stopLog(path string, r *runningLog) error {
 
 // lineCounterFactory returns what counts the lines of each file of a log,
 // and for an access log the format it compiled (escaping and string).
-func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
+func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
 	case config.FormatNginxAccess:
 		parser, err := accessParser(lc)
@@ -134,18 +136,18 @@ func (c *Collector) lineCounterFactory(lc config.LogConfig) (newCounter func(pat
 		}, parser.Escape().String() + " " + parser.Format(), nil
 	case config.FormatHAProxy:
 		return func(path string, logger *slog.Logger) lineCounter {
-			return newEventLogFile(path, panicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
+			return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
 		}, "", nil
 	default:
 		return func(path string, logger *slog.Logger) lineCounter {
-			return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, c.m, c.gov, logger)
+			return newEventLogFile(path, collector.PanicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, c.m, c.gov, logger)
 		}, "", nil
 	}
 }
 
 // Close stops every follower and listener, and saves the positions where
 // the logs stopped.
-func (c *Collector) Close() {
+func (c *Pipeline) Close() {
 	if c.sync != nil {
 		c.sync.stop()
 	}

@@ -1,7 +1,8 @@
-package collector
+package pipeline
 
 import (
 	"bytes"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"sync"
 
@@ -17,11 +18,11 @@ import (
 // its program name (tag) to the nginx error-log or HAProxy parser. Package
 // syslog serialises the calls, so no locking is needed here.
 type syslogSource struct {
-	stats      sourceStats
+	stats      collector.SourceStats
 	routes     map[string]string
 	parsers    map[string]eventParser        // by format
 	newParsers map[string]func() eventParser // by format: to replace one that panicked
-	counter    *eventCounter
+	counter    *collector.EventCounter
 	emit       logparse.EmitFunc
 	errors     *prometheus.CounterVec
 	dropped    *prometheus.CounterVec
@@ -30,28 +31,28 @@ type syslogSource struct {
 	unknown    map[string]bool // tags without a route, logged once each
 }
 
-func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Governor, logger *slog.Logger) *syslogSource {
+func newSyslogSource(path string, sc config.SyslogConfig, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *syslogSource {
 	s := &syslogSource{
-		stats:  newSourceStats(path, m, gov),
+		stats:  collector.NewSourceStats(path, m, gov),
 		routes: sc.RouteNames(),
 		newParsers: map[string]func() eventParser{
 			string(config.FormatNginxError): func() eventParser { return &nginxerror.Parser{} },
 			string(config.FormatHAProxy):    func() eventParser { return &haproxyParser{} },
 		},
 		parsers: map[string]eventParser{},
-		counter: newEventCounter(m, gov),
+		counter: collector.NewEventCounter(m, gov),
 		errors:  m.SyslogErrors,
 		dropped: m.SyslogDropped,
 		logger:  logger,
-		guard:   newLineGuard(panicSourceSyslog, path, m, logger),
+		guard:   newLineGuard(collector.PanicSourceSyslog, path, m, logger),
 		unknown: map[string]bool{},
 	}
 	for format, newParser := range s.newParsers {
 		s.parsers[format] = newParser()
 	}
-	s.emit = s.counter.count
+	s.emit = s.counter.Count
 	for _, kind := range []syslog.EventKind{syslog.Malformed, syslog.Truncated, syslog.Evicted} {
-		m.SyslogErrors.WithLabelValues(s.stats.path, kind.String())
+		m.SyslogErrors.WithLabelValues(s.stats.Path(), kind.String())
 	}
 	return s
 }
@@ -61,7 +62,7 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *Metrics, gov *Gover
 func (s *syslogSource) Message(msg *syslog.Message) {
 	format := syslog.RouteTag(msg.Tag, s.routes, "")
 	if s.parsers[format] == nil {
-		s.stats.counted(logparse.ResultUnrecognized)
+		s.stats.Counted(logparse.ResultUnrecognized)
 		if tag := string(msg.Tag); !s.unknown[tag] && len(s.unknown) < 100 {
 			s.unknown[tag] = true
 			s.logger.Warn("Syslog message from a program without a route; counted as unrecognized", "tag", tag)
@@ -79,14 +80,13 @@ func (s *syslogSource) Message(msg *syslog.Message) {
 		s.line(format, line)
 	}
 	s.flush(format)
-	s.stats.unread = true
-	s.stats.caughtUp()
+	s.stats.Stamp()
 }
 
 // line classifies one line of a message.
 func (s *syslogSource) line(format string, line []byte) {
 	defer s.recoverLine(format, line)
-	s.stats.counted(s.parsers[format].Parse(line, s.emit))
+	s.stats.Counted(s.parsers[format].Parse(line, s.emit))
 }
 
 // flush ends the record of a message.
@@ -101,7 +101,7 @@ func (s *syslogSource) recoverLine(format string, line []byte) {
 	if r := recover(); r != nil {
 		s.guard.recovered(r, line)
 		if line != nil {
-			s.stats.counted(logparse.ResultUnrecognized)
+			s.stats.Counted(logparse.ResultUnrecognized)
 		}
 		s.parsers[format] = s.newParsers[format]()
 	}
@@ -109,16 +109,16 @@ func (s *syslogSource) recoverLine(format string, line []byte) {
 
 // Event counts what the listener could not deliver.
 func (s *syslogSource) Event(ev syslog.Event) {
-	s.stats.current() // s.stats.path is current
+	path := s.stats.Path()
 	switch ev.Kind {
 	case syslog.Malformed:
-		s.stats.counted(logparse.ResultUnrecognized)
-		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+		s.stats.Counted(logparse.ResultUnrecognized)
+		s.errors.WithLabelValues(path, ev.Kind.String()).Inc()
 		s.logger.Debug("Malformed syslog message skipped", "remote", ev.Remote, "err", ev.Err)
 	case syslog.Truncated, syslog.Evicted:
-		s.errors.WithLabelValues(s.stats.path, ev.Kind.String()).Inc()
+		s.errors.WithLabelValues(path, ev.Kind.String()).Inc()
 	case syslog.Dropped:
-		s.dropped.WithLabelValues(s.stats.path).Add(float64(ev.Count))
+		s.dropped.WithLabelValues(path).Add(float64(ev.Count))
 	case syslog.ReadError:
 		s.stats.ReadError()
 	}
@@ -126,7 +126,7 @@ func (s *syslogSource) Event(ev syslog.Event) {
 
 // startSyslog starts one listener. Its source is created once the listener
 // knows its address (the `path` label); messages wait for it.
-func (c *Collector) startSyslog(sc config.SyslogConfig, fwd *forwardHandler) (*syslog.Listener, error) {
+func (c *Pipeline) startSyslog(sc config.SyslogConfig, fwd *forwardHandler) (*syslog.Listener, error) {
 	fwd.mu.Lock()
 	defer fwd.mu.Unlock()
 	cfg := listenerConfig(sc)

@@ -1,4 +1,4 @@
-package collector
+package pipeline
 
 import (
 	"sync"
@@ -42,7 +42,7 @@ func (fc *fileClaims) release(owner string) {
 // handlerFor returns the handler of file for the log configured as owner.
 // While another entry counts the file, it reads and drops its lines; it
 // takes the file over, at the next line, once that entry is gone.
-func (c *Collector) handlerFor(file, owner string, counters *counterSwitch) tailer.Handler {
+func (c *Pipeline) handlerFor(file, owner string, counters *counterSwitch) tailer.Handler {
 	h := &claimingHandler{c: c, file: file, owner: owner, counters: counters}
 	h.tryClaim()
 	return h
@@ -51,7 +51,7 @@ func (c *Collector) handlerFor(file, owner string, counters *counterSwitch) tail
 // claimingHandler counts a file once its log holds the claim on it, with
 // the log's current line counter.
 type claimingHandler struct {
-	c        *Collector
+	c        *Pipeline
 	file     string
 	owner    string
 	counters *counterSwitch

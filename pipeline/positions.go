@@ -1,4 +1,4 @@
-package collector
+package pipeline
 
 import (
 	"sync"
@@ -14,7 +14,7 @@ type positionSync struct {
 	once sync.Once
 }
 
-func startPositionSync(c *Collector, period time.Duration) *positionSync {
+func startPositionSync(c *Pipeline, period time.Duration) *positionSync {
 	ps := &positionSync{quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(ps.done)
@@ -40,7 +40,7 @@ func (ps *positionSync) stop() {
 // SavePositions writes where every followed log stands to the positions
 // store, if one is kept. Each log's positions are those of lines already
 // counted.
-func (c *Collector) SavePositions() {
+func (c *Pipeline) SavePositions() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.store == nil {
@@ -53,7 +53,7 @@ func (c *Collector) SavePositions() {
 	c.savePositions(logs)
 }
 
-func (c *Collector) savePositions(logs positions.Logs) {
+func (c *Pipeline) savePositions(logs positions.Logs) {
 	if err := c.store.Save(logs); err != nil {
 		c.m.PositionsSaveErrors.Inc()
 		c.logger.Error("Cannot save positions; after a restart some lines may be counted again or missed", "file", c.store.Path(), "err", err)

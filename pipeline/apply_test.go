@@ -1,4 +1,4 @@
-package collector
+package pipeline
 
 import (
 	"fmt"
@@ -190,8 +190,8 @@ func TestApplyFailedReloadKeepsLimitAndLogs(t *testing.T) {
 	if err := c.Apply(parse(t, bad)); err == nil {
 		t.Fatal("no error for a busy port")
 	}
-	if c.gov.limit != 5 {
-		t.Errorf("label limit %d after a failed reload, want 5", c.gov.limit)
+	if c.gov.Limit() != 5 {
+		t.Errorf("label limit %d after a failed reload, want 5", c.gov.Limit())
 	}
 	if _, ok := c.sources[log]; !ok || len(c.sources) != 1 {
 		t.Errorf("logs after a failed reload: %v, want only %s", keysOf(c.sources), log)

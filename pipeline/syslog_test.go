@@ -1,7 +1,8 @@
-package collector
+package pipeline
 
 import (
 	"errors"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"net"
 	"os"
@@ -16,10 +17,10 @@ import (
 )
 
 func TestSyslogSourceRoutesAndCounts(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
+	m := collector.NewMetrics(prometheus.NewRegistry())
 	sc := config.SyslogConfig{Routes: map[string]config.Format{"haproxy": config.FormatHAProxy, "nginx": config.FormatNginxError}}
 	const path = "syslog://127.0.0.1:5514"
-	s := newSyslogSource(path, sc, m, NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+	s := newSyslogSource(path, sc, m, collector.NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
 
 	s.Message(&syslog.Message{Tag: []byte("haproxy"), Content: []byte(`127.0.0.1:36848 [21/Nov/2026:11:01:14.047] fe be/s1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /x HTTP/1.1"`)})
 	// nginx sends a FastCGI record with its newlines in one message.

@@ -1,9 +1,10 @@
-package collector
+package pipeline
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"os"
 	"strings"
@@ -40,8 +41,8 @@ const (
 func feedExposition(tb testing.TB, kind int, input []byte) (*prometheus.Registry, int) {
 	tb.Helper()
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg)
-	gov := NewGovernor(expositionLimits.MaxValuesPerLabel, m.LabelValuesFolded)
+	m := collector.NewMetrics(reg)
+	gov := collector.NewGovernor(expositionLimits.MaxValuesPerLabel, m.LabelValuesFolded)
 	gov.SetLimits(expositionLimits)
 	var lc lineCounter
 	switch kind {

@@ -1,7 +1,8 @@
-package collector
+package pipeline
 
 import (
 	"fmt"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -37,14 +38,6 @@ const panicLogEvery = 10 * time.Second
 // panicLineBytes is how much of the offending line the log shows.
 const panicLineBytes = 256
 
-// The `source` values of badgateway_exporter_panics_total.
-const (
-	panicSourceNginxError  = "nginx_error"
-	panicSourceNginxAccess = "nginx_access"
-	panicSourceHAProxy     = "haproxy"
-	panicSourceSyslog      = "syslog"
-)
-
 // lineGuard records the panics recovered while a source handles its input.
 // Used by the source's goroutine only.
 type lineGuard struct {
@@ -56,7 +49,7 @@ type lineGuard struct {
 	suppressed int
 }
 
-func newLineGuard(source, path string, m *Metrics, logger *slog.Logger) lineGuard {
+func newLineGuard(source, path string, m *collector.Metrics, logger *slog.Logger) lineGuard {
 	if logger == nil {
 		logger = slog.Default()
 	}

@@ -1,7 +1,8 @@
-package collector
+package pipeline
 
 import (
 	"bufio"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"os"
 	"strings"
@@ -35,14 +36,14 @@ func realAccessLines(tb testing.TB) [][]byte {
 	return lines
 }
 
-func newTestAccessFile(tb testing.TB, format string) (*accessLogFile, *Metrics) {
+func newTestAccessFile(tb testing.TB, format string) (*accessLogFile, *collector.Metrics) {
 	tb.Helper()
 	p, err := nginxaccess.Compile(format, nginxaccess.LogFormatEscapeDefault)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m := NewMetrics(prometheus.NewRegistry())
-	return newAccessLogFile("/var/log/nginx/access.log", p, "fallback", m, NewGovernor(1000, m.LabelValuesFolded), slog.New(slog.DiscardHandler)), m
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	return newAccessLogFile("/var/log/nginx/access.log", p, "fallback", m, collector.NewGovernor(1000, m.LabelValuesFolded), slog.New(slog.DiscardHandler)), m
 }
 
 func TestAccessLogFileCounts(t *testing.T) {
@@ -111,8 +112,8 @@ func TestAccessLogFileMismatchWarningRateLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := NewMetrics(prometheus.NewRegistry())
-	f := newAccessLogFile("/x.log", p, "", m, NewGovernor(10, m.LabelValuesFolded), slog.New(slog.NewTextHandler(&logs, nil)))
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	f := newAccessLogFile("/x.log", p, "", m, collector.NewGovernor(10, m.LabelValuesFolded), slog.New(slog.NewTextHandler(&logs, nil)))
 	now := time.Unix(1700000000, 0)
 	f.now = func() time.Time { return now }
 	for range 3 {
@@ -137,10 +138,10 @@ func TestAccessLogFileMismatchWarningRateLimited(t *testing.T) {
 func TestAccessLogFileBoundsStatusLabel(t *testing.T) {
 	f, m := newTestAccessFile(t, `$remote_addr "$request" $status $upstream_addr $upstream_status`)
 	f.Line([]byte(`10.0.0.1 "GET / HTTP/1.1" 2000000 10.0.0.9:80 x9`))
-	if got := testutil.ToFloat64(m.Requests.WithLabelValues("nginx", "fallback", "10.0.0.9:80", OtherValue)); got != 1 {
-		t.Errorf("requests with a non-status $status = %v, want 1 under %s", got, OtherValue)
+	if got := testutil.ToFloat64(m.Requests.WithLabelValues("nginx", "fallback", "10.0.0.9:80", collector.OtherValue)); got != 1 {
+		t.Errorf("requests with a non-status $status = %v, want 1 under %s", got, collector.OtherValue)
 	}
-	if got := testutil.ToFloat64(m.UpstreamAttempts.WithLabelValues("nginx", "10.0.0.9:80", OtherValue)); got != 1 {
+	if got := testutil.ToFloat64(m.UpstreamAttempts.WithLabelValues("nginx", "10.0.0.9:80", collector.OtherValue)); got != 1 {
 		t.Errorf("attempts with a non-status = %v", got)
 	}
 	if got := testutil.ToFloat64(m.LabelValuesFolded.WithLabelValues("status")); got != 2 {

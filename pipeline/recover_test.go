@@ -1,8 +1,9 @@
-package collector
+package pipeline
 
 import (
 	"bytes"
 	"context"
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"strings"
 	"testing"
@@ -43,11 +44,11 @@ func (p *panickyParser) Flush(emit logparse.EmitFunc) {
 	p.Parser.Flush(emit)
 }
 
-func newPanickyFile(t *testing.T, logs *strings.Builder) (*eventLogFile, *Metrics, *time.Time) {
+func newPanickyFile(t *testing.T, logs *strings.Builder) (*eventLogFile, *collector.Metrics, *time.Time) {
 	t.Helper()
-	m := NewMetrics(prometheus.NewRegistry())
+	m := collector.NewMetrics(prometheus.NewRegistry())
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	f := newEventLogFile("/e.log", panicSourceNginxError, func() eventParser { return &panickyParser{} }, m, NewGovernor(100, m.LabelValuesFolded), logger)
+	f := newEventLogFile("/e.log", collector.PanicSourceNginxError, func() eventParser { return &panickyParser{} }, m, collector.NewGovernor(100, m.LabelValuesFolded), logger)
 	now := time.Unix(1700000000, 0)
 	f.guard.now = func() time.Time { return now }
 	return f, m, &now
@@ -64,7 +65,7 @@ func TestPanicInLineIsRecoveredCountedAndLogged(t *testing.T) {
 	*now = now.Add(panicLogEvery)
 	f.Line([]byte("boom third"))
 	checkCounts(t, []countCheck{
-		{"panics", m.Panics.WithLabelValues(panicSourceNginxError), 3},
+		{"panics", m.Panics.WithLabelValues(collector.PanicSourceNginxError), 3},
 		{"panicked lines are unrecognized", m.LogLines.WithLabelValues("/e.log", "unrecognized"), 3},
 		{"the lines around still count", m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.0.2.14:8080", "shop"), 2},
 	})
@@ -90,7 +91,7 @@ func TestPanicInFlushIsRecovered(t *testing.T) {
 	f.Line([]byte(refusedLine))
 	f.CaughtUp()
 	checkCounts(t, []countCheck{
-		{"panics", m.Panics.WithLabelValues(panicSourceNginxError), 1},
+		{"panics", m.Panics.WithLabelValues(collector.PanicSourceNginxError), 1},
 		{"a flush is not a line", m.LogLines.WithLabelValues("/e.log", "unrecognized"), 0},
 		{"the parser was replaced", m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.0.2.14:8080", "shop"), 1},
 	})
@@ -111,10 +112,10 @@ func TestLineGuardNoAllocs(t *testing.T) {
 }
 
 func TestSyslogPanicPerLine(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
+	m := collector.NewMetrics(prometheus.NewRegistry())
 	sc := config.SyslogConfig{Routes: map[string]config.Format{"nginx": config.FormatNginxError}}
 	const path = "syslog://127.0.0.1:5514"
-	s := newSyslogSource(path, sc, m, NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+	s := newSyslogSource(path, sc, m, collector.NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
 	format := string(config.FormatNginxError)
 	s.newParsers[format] = func() eventParser { return &panickyParser{} }
 	s.parsers[format] = s.newParsers[format]()
@@ -122,7 +123,7 @@ func TestSyslogPanicPerLine(t *testing.T) {
 	s.Message(&syslog.Message{Tag: []byte("nginx"), Content: []byte("boom-at-flush")})
 	s.Message(&syslog.Message{Tag: []byte("nginx"), Content: []byte(refusedLine)})
 	checkCounts(t, []countCheck{
-		{"panics", m.Panics.WithLabelValues(panicSourceSyslog), 2},
+		{"panics", m.Panics.WithLabelValues(collector.PanicSourceSyslog), 2},
 		{"the panicked line", m.LogLines.WithLabelValues(path, "unrecognized"), 1},
 		{"the lines after it in the message still count", m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.0.2.14:8080", "shop"), 3},
 	})
@@ -145,13 +146,13 @@ func TestAccessLogPanicIsRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := NewMetrics(prometheus.NewRegistry())
+	m := collector.NewMetrics(prometheus.NewRegistry())
 	logger := slog.New(panicOnMismatch{slog.NewTextHandler(&logs, nil)})
-	f := newAccessLogFile("/a.log", p, "s", m, NewGovernor(10, m.LabelValuesFolded), logger)
+	f := newAccessLogFile("/a.log", p, "s", m, collector.NewGovernor(10, m.LabelValuesFolded), logger)
 	f.Line([]byte("garbage"))
 	f.Line([]byte(`10.0.0.1 "GET / HTTP/1.1" 200 10.0.0.9:80`))
 	checkCounts(t, []countCheck{
-		{"panics", m.Panics.WithLabelValues(panicSourceNginxAccess), 1},
+		{"panics", m.Panics.WithLabelValues(collector.PanicSourceNginxAccess), 1},
 		{"counted once, as unrecognized", m.LogLines.WithLabelValues("/a.log", "unrecognized"), 1},
 		{"the next line", m.Requests.WithLabelValues("nginx", "s", "10.0.0.9:80", "200"), 1},
 	})

@@ -1,6 +1,7 @@
-package collector
+package pipeline
 
 import (
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 	"strings"
 	"testing"
@@ -37,10 +38,10 @@ func TestErrorLogInvalidUTF8Labels(t *testing.T) {
 }
 
 func TestSyslogInvalidUTF8Labels(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
+	m := collector.NewMetrics(prometheus.NewRegistry())
 	sc := config.SyslogConfig{Routes: map[string]config.Format{"haproxy": config.FormatHAProxy, "nginx": config.FormatNginxError}}
 	const path = "syslog://127.0.0.1:5514"
-	s := newSyslogSource(path, sc, m, NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+	s := newSyslogSource(path, sc, m, collector.NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
 	s.Message(&syslog.Message{Tag: []byte("haproxy"), Content: []byte("127.0.0.1:36848 [21/Nov/2026:11:01:14.047] f\xffe b\xffe/s\xff1 0/0/-1/-1/3005 503 217 - - SC-- 1/1/0/0/3 0/0 \"GET /x HTTP/1.1\"")})
 	s.Message(&syslog.Message{Tag: []byte("nginx"), Content: []byte(strings.Replace(refusedLine, "10.0.2.14", "10.0.2.\xff", 1))})
 	checkCounts(t, []countCheck{
@@ -58,8 +59,8 @@ func TestAccessLogInvalidUTF8AndLongLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := NewMetrics(prometheus.NewRegistry())
-	f := newAccessLogFile("/a.log", p, "", m, NewGovernor(1000, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	f := newAccessLogFile("/a.log", p, "", m, collector.NewGovernor(1000, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
 	long := strings.Repeat("u", 300<<10)
 	f.Line([]byte("10.0.0.1 \"GET / HTTP/1.1\" 502 h\xffst " + long + " 502"))
 	cut := strings.Repeat("u", config.DefaultMaxLabelValueBytes)
@@ -74,8 +75,8 @@ func TestAccessLogInvalidUTF8AndLongLabels(t *testing.T) {
 // 300 distinct upstreams of 300 KiB once made a 110 MB /metrics.
 func TestLongUpstreamsAreCut(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg)
-	gov := NewGovernor(1000, m.LabelValuesFolded)
+	m := collector.NewMetrics(reg)
+	gov := collector.NewGovernor(1000, m.LabelValuesFolded)
 	gov.SetLimits(config.Limits{MaxValuesPerLabel: 1000, MaxLabelValueBytes: 64, LabelValueTTL: config.DefaultLabelValueTTL})
 	f := newErrorLogFile("/e.log", m, gov)
 	for i := range 300 {
@@ -102,8 +103,8 @@ func TestLongUpstreamsAreCut(t *testing.T) {
 
 // A file whose name is not UTF-8 (a glob can match one) is followed too.
 func TestInvalidUTF8Path(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
-	f := newErrorLogFile("/var/log/nginx/\xff.log", m, NewGovernor(10, m.LabelValuesFolded))
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	f := newErrorLogFile("/var/log/nginx/\xff.log", m, collector.NewGovernor(10, m.LabelValuesFolded))
 	f.Line([]byte(noticeLine))
 	f.Rotated()
 	checkCounts(t, []countCheck{

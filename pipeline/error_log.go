@@ -1,6 +1,7 @@
-package collector
+package pipeline
 
 import (
+	"github.com/badgateway/badgateway_exporter/collector"
 	"log/slog"
 
 	"github.com/badgateway/badgateway_exporter/logparse"
@@ -18,40 +19,40 @@ type eventParser interface {
 // eventLogFile counts the lines of one source whose parser emits events.
 // It is used by one goroutine (the file's tail) only.
 type eventLogFile struct {
-	sourceStats
+	collector.SourceStats
 	newParser func() eventParser
 	parser    eventParser
-	counter   *eventCounter
+	counter   *collector.EventCounter
 	emit      logparse.EmitFunc
 	guard     lineGuard
 }
 
 // newEventLogFile creates the counter of one file; source names its format
 // in badgateway_exporter_panics_total, and logger nil means slog.Default().
-func newEventLogFile(path, source string, newParser func() eventParser, m *Metrics, gov *Governor, logger *slog.Logger) *eventLogFile {
+func newEventLogFile(path, source string, newParser func() eventParser, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *eventLogFile {
 	f := &eventLogFile{
-		sourceStats: newSourceStats(path, m, gov), newParser: newParser, parser: newParser(),
-		counter: newEventCounter(m, gov), guard: newLineGuard(source, path, m, logger),
+		SourceStats: collector.NewSourceStats(path, m, gov), newParser: newParser, parser: newParser(),
+		counter: collector.NewEventCounter(m, gov), guard: newLineGuard(source, path, m, logger),
 	}
-	f.emit = f.counter.count
+	f.emit = f.counter.Count
 	return f
 }
 
-func newErrorLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
-	return newEventLogFile(path, panicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, m, gov, nil)
+func newErrorLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
+	return newEventLogFile(path, collector.PanicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, m, gov, nil)
 }
 
 // Line classifies and counts one line.
 func (f *eventLogFile) Line(line []byte) {
 	defer f.recoverLine(line)
-	f.counted(f.parser.Parse(line, f.emit))
+	f.Counted(f.parser.Parse(line, f.emit))
 }
 
 // CaughtUp is called when everything written so far has been read: a record
 // still open then will not get more lines.
 func (f *eventLogFile) CaughtUp() {
 	f.flush()
-	f.caughtUp()
+	f.SourceStats.CaughtUp()
 }
 
 func (f *eventLogFile) flush() {
@@ -65,7 +66,7 @@ func (f *eventLogFile) recoverLine(line []byte) {
 	if r := recover(); r != nil {
 		f.guard.recovered(r, line)
 		if line != nil {
-			f.counted(logparse.ResultUnrecognized)
+			f.Counted(logparse.ResultUnrecognized)
 		}
 		f.parser = f.newParser()
 	}
@@ -76,6 +77,6 @@ type haproxyParser struct{ haproxy.Parser }
 
 func (*haproxyParser) Flush(logparse.EmitFunc) {}
 
-func newHAProxyLogFile(path string, m *Metrics, gov *Governor) *eventLogFile {
-	return newEventLogFile(path, panicSourceHAProxy, func() eventParser { return &haproxyParser{} }, m, gov, nil)
+func newHAProxyLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
+	return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, m, gov, nil)
 }

@@ -1,6 +1,7 @@
-package collector
+package pipeline
 
 import (
+	"github.com/badgateway/badgateway_exporter/collector"
 	"testing"
 	"time"
 
@@ -16,11 +17,11 @@ const (
 	fcgiTail    = `  thrown in /var/www/db.php on line 12" while reading response header from upstream, client: 192.0.2.16, server: blog, request: "GET / HTTP/1.1", upstream: "fastcgi://unix:/run/php.sock:", host: "blog"`
 )
 
-func newTestFile(t *testing.T, limit int) (*eventLogFile, *Metrics) {
+func newTestFile(t *testing.T, limit int) (*eventLogFile, *collector.Metrics) {
 	t.Helper()
-	m := NewMetrics(prometheus.NewRegistry())
-	f := newErrorLogFile("/var/log/nginx/error.log", m, NewGovernor(limit, m.LabelValuesFolded))
-	f.now = func() time.Time { return time.Unix(1700000000, 0) }
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	f := newErrorLogFile("/var/log/nginx/error.log", m, collector.NewGovernor(limit, m.LabelValuesFolded))
+	f.Now = func() time.Time { return time.Unix(1700000000, 0) }
 	return f, m
 }
 
@@ -60,7 +61,7 @@ func TestErrorLogFileFoldsUpstreams(t *testing.T) {
 	other := `2026/11/20 03:14:22 [error] 31#31: *9 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: shop, request: "GET / HTTP/1.1", upstream: "http://10.0.2.99:8080/", host: "shop"`
 	f.Line([]byte(other))
 	f.Line([]byte(other))
-	if got := testutil.ToFloat64(m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", OtherValue, "shop")); got != 2 {
+	if got := testutil.ToFloat64(m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", collector.OtherValue, "shop")); got != 2 {
 		t.Errorf("folded series = %v, want 2", got)
 	}
 	if got := testutil.ToFloat64(m.LabelValuesFolded.WithLabelValues("upstream")); got != 2 {
@@ -83,8 +84,8 @@ func TestErrorLogFileNoAllocsPerLine(t *testing.T) {
 }
 
 func BenchmarkErrorLogFile(b *testing.B) {
-	m := NewMetrics(prometheus.NewRegistry())
-	f := newErrorLogFile("/x", m, NewGovernor(1000, m.LabelValuesFolded))
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	f := newErrorLogFile("/x", m, collector.NewGovernor(1000, m.LabelValuesFolded))
 	lines := [][]byte{[]byte(refusedLine), []byte(noticeLine), []byte(disableLine)}
 	b.ReportAllocs()
 	i := 0

@@ -1,4 +1,4 @@
-package collector
+package pipeline
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ import (
 //     old settings if that fails (the only step that can still fail: it is
 //     done before anything else changes);
 //   - the label limit changes last.
-func (c *Collector) Apply(cfg *config.Config) error {
+func (c *Pipeline) Apply(cfg *config.Config) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	logs, err := c.prepareLogs(cfg.Logs)
@@ -58,7 +58,7 @@ type logStart struct {
 
 // prepareLogs makes the line counters of new logs and of running logs
 // whose settings (or log_format in nginx.conf) changed. Nothing starts.
-func (c *Collector) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
+func (c *Pipeline) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 	plan := &logPlan{want: map[string]bool{}}
 	for _, lc := range logs {
 		plan.want[lc.Path] = true
@@ -82,7 +82,7 @@ func (c *Collector) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 
 // commitLogs switches changed logs to their new counters, stops removed
 // logs and starts new ones, in config order.
-func (c *Collector) commitLogs(plan *logPlan) {
+func (c *Pipeline) commitLogs(plan *logPlan) {
 	for _, ch := range plan.changed {
 		r := c.sources[ch.lc.Path]
 		r.cfg, r.format = ch.lc, ch.format
@@ -114,7 +114,7 @@ func (c *Collector) commitLogs(plan *logPlan) {
 // (the one step that can still fail: it then puts back what it changed and
 // discards the new ones), closes the removed ones and releases the new
 // ones. On error nothing new is left bound.
-func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit func() error, err error) {
+func (c *Pipeline) prepareListeners(listeners []config.SyslogConfig) (commit func() error, err error) {
 	want := map[string]bool{}
 	started := map[string]*runningListener{}
 	held := map[string]*forwardHandler{}
@@ -160,7 +160,7 @@ func (c *Collector) prepareListeners(listeners []config.SyslogConfig) (commit fu
 // rebindListeners binds again, with their new settings, listeners on the
 // same address; if one fails, it and those already re-bound get their old
 // settings back.
-func (c *Collector) rebindListeners(changed []config.SyslogConfig) error {
+func (c *Pipeline) rebindListeners(changed []config.SyslogConfig) error {
 	var done []*runningListener // the old ones replaced so far
 	for _, sc := range changed {
 		old := c.listeners[sc.Listen]
@@ -179,7 +179,7 @@ func (c *Collector) rebindListeners(changed []config.SyslogConfig) error {
 }
 
 // restoreListener binds old's address again with old's settings.
-func (c *Collector) restoreListener(old *runningListener) {
+func (c *Pipeline) restoreListener(old *runningListener) {
 	addr := old.cfg.Listen
 	if cur := c.listeners[addr]; cur != old {
 		_ = cur.l.Close()
@@ -194,7 +194,7 @@ func (c *Collector) restoreListener(old *runningListener) {
 }
 
 // closeListeners closes the running listeners not in want.
-func (c *Collector) closeListeners(want map[string]bool) {
+func (c *Pipeline) closeListeners(want map[string]bool) {
 	for addr, r := range c.listeners {
 		if !want[addr] {
 			if err := r.l.Close(); err != nil {

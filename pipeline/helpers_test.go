@@ -1,8 +1,9 @@
-package collector
+package pipeline
 
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func appendTo(t *testing.T, path, s string) {
 // waitAllRead waits (bounded) until every log that follows the file at
 // path has read it to its end: then whatever any of them would count is
 // counted. The positions of the tails are the evidence, not time.
-func waitAllRead(t *testing.T, c *Collector, path string) {
+func waitAllRead(t *testing.T, c *Pipeline, path string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -60,4 +61,9 @@ func waitAllRead(t *testing.T, c *Collector, path string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// refusedFrom is refusedLine with another upstream.
+func refusedFrom(upstream string) []byte {
+	return []byte(strings.Replace(refusedLine, "10.0.2.14:8080", upstream, 1))
 }
