@@ -12,6 +12,11 @@ import (
 // on a file that includes itself.
 const maxIncludeDepth = 32
 
+// maxIncludedFiles bounds the files one configuration reads through its
+// includes: without it, files that each include the next one twice would
+// make 2^32 reads within the depth limit.
+const maxIncludedFiles = 10000
+
 // Load reads the main configuration file at path and every file its include
 // directives name. Relative include paths are relative to the directory of
 // the main file, as nginx resolves them against its configuration prefix
@@ -119,6 +124,9 @@ func (x *expander) include(d *Directive, depth int) ([]*Directive, error) {
 	}
 	var out []*Directive
 	for _, name := range names {
+		if len(x.files) >= maxIncludedFiles {
+			return nil, &syntaxError{File: d.File, Line: d.Line, Msg: fmt.Sprintf("includes read more than %d files", maxIncludedFiles)}
+		}
 		data, err := x.src.read(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: include %q: %w", d.Where(), d.Args[0], err)

@@ -1,6 +1,7 @@
 package nginxconf
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,5 +80,24 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Load(%s): error %v, want %s", file, err, want)
 		}
+	}
+}
+
+// Files that each include the next one twice stay within the depth limit
+// but would read 2^32 files: the number of files read is bounded too.
+func TestIncludeExplosionBounded(t *testing.T) {
+	dir := t.TempDir()
+	for i := range maxIncludeDepth {
+		body := fmt.Sprintf("include f%d.conf;\ninclude f%d.conf;\n", i+1, i+1)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.conf", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.conf", maxIncludeDepth)), []byte("events {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(filepath.Join(dir, "f0.conf"))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("includes read more than %d files", maxIncludedFiles)) {
+		t.Fatalf("Load: %v, want the file limit", err)
 	}
 }
