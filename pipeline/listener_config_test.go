@@ -65,8 +65,9 @@ func TestSyslogDefaultsAgree(t *testing.T) {
 	}
 }
 
-// Config checks listen URLs itself (it imports no syslog): it must accept
-// what syslog.ParseListenURL accepts and refuse the rest with its words.
+// Config checks listen URLs with the code syslog binds them with
+// (internal/listenurl): it accepts what syslog.ParseListenURL accepts and
+// refuses the rest with its words, located at the field.
 func TestListenURLChecksAgree(t *testing.T) {
 	for _, listen := range []string{
 		"udp://127.0.0.1:5514", "udp4://127.0.0.1:0", "UDP6://[::1]:5514", "tcp://:5514", "TCP4://localhost:65535",
