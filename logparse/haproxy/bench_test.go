@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/internal/parsertest"
 )
 
 // benchHTTPLogLines are default `option httplog` lines of a busy site: mostly
@@ -49,27 +49,9 @@ func benchHAProxyMix() [][]byte {
 	return lines
 }
 
-func discardEvent(*logparse.Event) {}
-
-// benchmarkParser runs parse (a line parser's Parse method) over lines in a
-// loop, reporting bytes, allocations and lines/s.
-func benchmarkParser(b *testing.B, parse func([]byte, logparse.EmitFunc) logparse.Result, lines [][]byte) {
-	var size int64
-	for _, l := range lines {
-		size += int64(len(l)) + 1
-	}
-	b.SetBytes(size / int64(len(lines)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		parse(lines[i%len(lines)], discardEvent)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
-}
-
 func benchmarkHAProxy(b *testing.B, lines [][]byte) {
 	var p Parser
-	benchmarkParser(b, p.Parse, lines)
+	parsertest.Benchmark(b, p.Parse, lines)
 }
 
 // BenchmarkHAProxyParser parses default httplog lines, as written by
@@ -102,7 +84,7 @@ func TestHAProxyParseAllocs(t *testing.T) {
 	var p Parser
 	allocs := testing.AllocsPerRun(20, func() {
 		for _, l := range lines {
-			p.Parse(l, discardEvent)
+			p.Parse(l, parsertest.Discard)
 		}
 	})
 	if allocs != 0 {

@@ -1,98 +1,23 @@
 package nginxerror
 
 import (
-	"fmt"
 	"testing"
 
-	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/internal/parsertest"
 )
 
-// benchFailureLines are upstream failures of various kinds, with the full
-// context a production log has.
-func benchFailureLines() []string {
-	tail := func(i int) string {
-		return fmt.Sprintf(`, client: 203.0.113.%d, server: shop.example.com, request: "GET /api/v2/products/%d/reviews?page=2&sort=recent HTTP/1.1", upstream: "http://10.0.%d.15:8080/api/v2/products/%d/reviews?page=2&sort=recent", host: "shop.example.com", referrer: "https://shop.example.com/products/%d"`, i, i*7, i%4, i*7, i*7)
-	}
-	msgs := []string{
-		`[error] 31#31: *%d connect() failed (111: Connection refused) while connecting to upstream`,
-		`[error] 31#31: *%d upstream timed out (110: Connection timed out) while reading response header from upstream`,
-		`[error] 31#31: *%d upstream prematurely closed connection while reading response header from upstream`,
-		`[error] 31#31: *%d recv() failed (104: Connection reset by peer) while reading response header from upstream`,
-		`[error] 31#31: *%d no live upstreams while connecting to upstream`,
-		`[error] 31#31: *%d upstream timed out (110: Operation timed out) while connecting to upstream`,
-		`[crit] 31#31: *%d connect() to 10.0.1.15:8080 failed (99: Cannot assign requested address) while connecting to upstream`,
-		`[error] 31#31: *%d upstream sent too big header while reading response header from upstream`,
-		`[error] 31#31: *%d SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream`,
-		`[error] 31#31: *%d writev() failed (32: Broken pipe) while sending request to upstream`,
-	}
-	var lines []string
-	for i := 0; i < 70; i++ {
-		lines = append(lines, ts+fmt.Sprintf(msgs[i%len(msgs)], 1000+i)+tail(i))
-	}
-	lines = append(lines, `2024/05/01 10:00:00 [crit] 7#7: *99 connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or directory) while connecting to upstream`+phpTail)
-	return lines
-}
-
-// benchOtherLines are nginx lines that are not upstream failures.
-func benchOtherLines() []string {
-	return []string{
-		ts + `[error] 31#31: *2001 open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 203.0.113.9, server: shop.example.com, request: "GET /favicon.ico HTTP/1.1", host: "shop.example.com", referrer: "https://shop.example.com/"`,
-		ts + `[info] 31#31: *2002 client prematurely closed connection, so upstream connection is closed too while sending request to upstream` + shopTail,
-		ts + `[warn] 31#31: *2003 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/3/07/0000000073 while reading upstream` + shopTail,
-		ts + `[error] 31#31: *2004 limiting requests, excess: 10.250 by zone "api", client: 203.0.113.9, server: shop.example.com, request: "GET /api/v2/search HTTP/1.1", host: "shop.example.com"`,
-		ts + `[info] 31#31: *2005 client 203.0.113.9 closed keepalive connection`,
-		ts + `[crit] 31#31: *2006 SSL_do_handshake() failed (SSL: error:0A00006C:SSL routines::bad key share) while SSL handshaking, client: 198.51.100.4, server: 0.0.0.0:443`,
-		ts + `[notice] 1#1: signal 1 (SIGHUP) received from 4242, reconfiguring`,
-		ts + `[warn] 31#31: *2007 upstream sent duplicate header line: "Cache-Control: no-cache", previous value: "Cache-Control: private", ignored while reading response header from upstream` + shopTail,
-		ts + `[info] 31#31: *2008 recv() failed (104: Connection reset by peer) while reading client request headers, client: 203.0.113.9, server: 0.0.0.0:80`,
-		ts + `[error] 31#31: *2009 client intended to send too large body: 10485761 bytes, client: 203.0.113.9, server: shop.example.com, request: "POST /upload HTTP/1.1", host: "shop.example.com"`,
-	}
-}
-
-func toBytes(lines []string) [][]byte {
-	out := make([][]byte, len(lines))
-	for i, l := range lines {
-		out[i] = []byte(l)
-	}
-	return out
-}
-
-// benchMix is 70% upstream failures, 30% other nginx lines, interleaved.
-func benchMix() [][]byte {
-	failures, others := benchFailureLines(), benchOtherLines()
-	var mix []string
-	for i := 0; i < 100; i++ {
-		if i%10 < 7 {
-			mix = append(mix, failures[i%len(failures)])
-		} else {
-			mix = append(mix, others[i%len(others)])
-		}
-	}
-	return toBytes(mix)
-}
-
-func discardEvent(*logparse.Event) {}
-
-// benchmarkParser runs parse (a line parser's Parse method) over lines in a
-// loop, reporting bytes, allocations and lines/s.
-func benchmarkParser(b *testing.B, parse func([]byte, logparse.EmitFunc) logparse.Result, lines [][]byte) {
-	var size int64
-	for _, l := range lines {
-		size += int64(len(l)) + 1
-	}
-	b.SetBytes(size / int64(len(lines)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		parse(lines[i%len(lines)], discardEvent)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
-}
+// The benchmark lines and loop are shared with the HAProxy parser's tests.
+var (
+	benchFailureLines = parsertest.FailureLines
+	benchOtherLines   = parsertest.OtherLines
+	benchMix          = parsertest.Mix
+	toBytes           = parsertest.ToBytes
+)
 
 // benchmarkLines benchmarks the nginx error-log parser.
 func benchmarkLines(b *testing.B, lines [][]byte) {
 	var p Parser
-	benchmarkParser(b, p.Parse, lines)
+	parsertest.Benchmark(b, p.Parse, lines)
 }
 
 // BenchmarkNginxErrorParser parses a realistic mix of error-log lines.
@@ -118,9 +43,9 @@ func TestNginxParseAllocs(t *testing.T) {
 		var p Parser
 		allocs := testing.AllocsPerRun(50, func() {
 			for _, l := range lines {
-				p.Parse(l, discardEvent)
+				p.Parse(l, parsertest.Discard)
 			}
-			p.Flush(discardEvent)
+			p.Flush(parsertest.Discard)
 		})
 		if allocs != 0 {
 			t.Errorf("%s lines: %v allocs per run, want 0", name, allocs)

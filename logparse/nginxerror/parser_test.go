@@ -1,6 +1,7 @@
 package nginxerror
 
 import (
+	"github.com/badgateway/badgateway_exporter/logparse/internal/parsertest"
 	"testing"
 
 	"github.com/badgateway/badgateway_exporter/cause"
@@ -29,11 +30,12 @@ func runNginxCases(t *testing.T, cases []nginxCase) {
 	}
 }
 
-// The request context most HTTP cases share.
+// The request context most HTTP cases share (parsertest's: the benchmark
+// lines end the same way).
 const (
-	ts       = "2024/05/01 10:00:00 "
-	shopTail = `, client: 192.0.2.10, server: shop.example.com, request: "GET /api/cart?id=7 HTTP/1.1", upstream: "http://10.0.0.5:8080/api/cart?id=7", host: "shop.example.com", referrer: "https://shop.example.com/"`
-	phpTail  = `, client: 192.0.2.10, server: blog.example.com, request: "POST /wp-admin/admin-ajax.php HTTP/2.0", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "blog.example.com"`
+	ts       = parsertest.TS
+	shopTail = parsertest.ShopTail
+	phpTail  = parsertest.PHPTail
 )
 
 // shop is the expected summary of a line ending in shopTail.
