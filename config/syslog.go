@@ -85,8 +85,11 @@ func (s *SyslogConfig) SetDefaults() {
 	s.SocketMode = defaultSyslogSocketMode
 }
 
-// defaultRoutes are package syslog's DefaultRoutes (a collector test
-// checks that they agree).
+// defaultRoutes are the tag routes used when none are configured:
+// HAProxy's default tag "haproxy" to the haproxy parser, nginx's tag (set
+// with `error_log syslog:server=...,tag=nginx`) to nginx_error. "nginx" is
+// also nginx's default tag for access_log syslog: too; give access logs
+// another tag (e.g. tag=nginx_access) to keep them apart.
 func defaultRoutes() map[string]Format {
 	return map[string]Format{"haproxy": FormatHAProxy, "nginx": FormatNginxError}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
-	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 )
 
 // eventParser is a classifier that emits logparse events: the nginx
@@ -36,10 +35,6 @@ func newEventLogFile(path, source string, newParser func() eventParser, m *colle
 	}
 	f.emit = f.counter.Count
 	return f
-}
-
-func newErrorLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
-	return newEventLogFile(path, collector.PanicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, m, gov, nil)
 }
 
 // Line classifies and counts one line.
@@ -76,7 +71,3 @@ func (f *eventLogFile) recoverLine(line []byte) {
 type haproxyParser struct{ haproxy.Parser }
 
 func (*haproxyParser) Flush(logparse.EmitFunc) {}
-
-func newHAProxyLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
-	return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, m, gov, nil)
-}

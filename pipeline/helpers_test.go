@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"github.com/badgateway/badgateway_exporter/collector"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,4 +68,13 @@ func waitAllRead(t *testing.T, c *Pipeline, path string) {
 // refusedFrom is refusedLine with another upstream.
 func refusedFrom(upstream string) []byte {
 	return []byte(strings.Replace(refusedLine, "10.0.2.14:8080", upstream, 1))
+}
+
+// newErrorLogFile and newHAProxyLogFile are the file sources New makes, with the default logger.
+func newErrorLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
+	return newEventLogFile(path, collector.PanicSourceNginxError, func() eventParser { return &nginxerror.Parser{} }, m, gov, nil)
+}
+
+func newHAProxyLogFile(path string, m *collector.Metrics, gov *collector.Governor) *eventLogFile {
+	return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, m, gov, nil)
 }

@@ -66,5 +66,5 @@
 //
 // Listener.Path names the listener for the self-metrics path label, e.g.
 // "syslog://127.0.0.1:5514". Routing a message to a log parser is the
-// caller's choice, by Message.Tag; RouteTag and DefaultRoutes help.
+// caller's choice, by Message.Tag; RouteTag helps (the default routes are configuration: package config).
 package syslog
