@@ -69,7 +69,12 @@ func (g *group) truncatedFrom(s *source) {
 		return
 	}
 	p := Position{Dev: s.id.dev, Ino: s.id.ino, Offset: s.off, Head: sum(s.head[:s.headLen]), Tail: sum(s.tail[:s.tailLen])}
-	g.cuts = append(g.cuts, cut{from: s.id, pos: p, pending: s.off - s.delivered()})
+	g.addCut(cut{from: s.id, pos: p, pending: s.off - s.delivered()})
+}
+
+// addCut remembers a cut, forgetting the oldest past maxCuts.
+func (g *group) addCut(c cut) {
+	g.cuts = append(g.cuts, c)
 	if len(g.cuts) > maxCuts {
 		g.cuts = slices.Delete(g.cuts, 0, 1)
 	}

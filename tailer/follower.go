@@ -178,7 +178,7 @@ func (f *follower) open(fi os.FileInfo) {
 // found truncated since resume was saved is remembered as cut, for its copy.
 func (f *follower) notCopied(s *source, resume *Position) bool {
 	if resume != nil {
-		f.g.cuts = append(f.g.cuts, cut{from: s.id, pos: *resume})
+		f.g.addCut(cut{from: s.id, pos: *resume})
 	}
 	switch action, off := f.g.copyOf(s); action {
 	case copyWait:
