@@ -74,6 +74,9 @@ func (g *group) truncatedFrom(s *source) {
 
 // addCut remembers a cut, forgetting the oldest past maxCuts.
 func (g *group) addCut(c cut) {
+	if slices.Contains(g.cuts, c) {
+		return // the same stale position, met again at a later poll
+	}
 	g.cuts = append(g.cuts, c)
 	if len(g.cuts) > maxCuts {
 		g.cuts = slices.Delete(g.cuts, 0, 1)

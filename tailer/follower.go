@@ -136,10 +136,9 @@ func (f *follower) open(fi os.FileInfo) {
 	id, hasID := idOf(fi)
 	if hasID {
 		switch h := f.g.live[id]; {
-		case h == f:
-			f.reclaim(id, kind)
+		case h == f && f.reclaim(id, kind):
 			return
-		case h != nil:
+		case h != nil && h != f:
 			return // another name of a file being read: wait for it
 		}
 	}
@@ -195,15 +194,19 @@ func (f *follower) notCopied(s *source, resume *Position) bool {
 	return true
 }
 
-// reclaim makes the old source id current again.
-func (f *follower) reclaim(id fileID, kind EventKind) {
+// reclaim makes the old source id current again, if f drains it.
+func (f *follower) reclaim(id fileID, kind EventKind) bool {
 	i := slices.IndexFunc(f.old, func(s *source) bool { return s.hasID && s.id == id })
+	if i < 0 {
+		return false
+	}
 	s := f.old[i]
 	f.old = slices.Delete(f.old, i, i+1)
 	f.cur, f.rotated = s, false
 	s.until = time.Time{}
 	f.log.Info("tailer: file back at its path")
 	f.event(Event{Kind: kind, Offset: s.off})
+	return true
 }
 
 // abandon reads what is left in the current file, then keeps draining it
