@@ -3,7 +3,7 @@
 #   badgateway_exporter-VERSION.linux-ARCH.tar.gz   binary, LICENSE, README.md, config.yml
 #   badgateway_exporter_VERSION-1_ARCH.deb, badgateway_exporter-VERSION-1.ARCH.rpm   (nfpm)
 #   sha256sums.txt
-#   .build/linux-ARCH/badgateway_exporter, .build/config.yml   (the context of packaging/Dockerfile)
+#   .build/linux-ARCH/badgateway_exporter, .build/config.yml, .build/state/   (packaging/Dockerfile's context)
 # Static binaries (CGO_ENABLED=0) with version, revision, branch, build user
 # and date stamped into --version and badgateway_exporter_build_info.
 #
@@ -30,7 +30,7 @@ esac
 pkg=github.com/prometheus/common/version
 ldflags="-s -w -X $pkg.Version=$VERSION -X $pkg.Revision=$REVISION -X $pkg.Branch=$BRANCH -X $pkg.BuildUser=$BUILD_USER -X $pkg.BuildDate=$BUILD_DATE"
 
-mkdir -p "$OUT/.build"
+mkdir -p "$OUT/.build/state"
 cp packaging/config.yml "$OUT/.build/config.yml"
 artifacts=()
 for arch in $ARCHS; do
