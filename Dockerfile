@@ -5,7 +5,9 @@
 #   docker run -p 9502:9502 -v $PWD/my.yml:/etc/badgateway/badgateway.yml:ro badgateway_exporter
 #
 # The demo stack (docker-compose.yml) builds it too. The build context is the
-# repository; cmd/flaky-upstream/Dockerfile is built the same way.
+# repository; cmd/flaky-upstream/Dockerfile is built the same way. The release
+# image (no compiler, pulls nothing, config in /etc/badgateway_exporter) is
+# packaging/Dockerfile, built from ./scripts/release.sh's binaries.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

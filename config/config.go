@@ -117,7 +117,7 @@ func Load(path string) (*Config, error) {
 func Parse(data []byte, file string) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &FieldError{File: file, Err: err}
+		return nil, syntaxError(file, data, err)
 	}
 	if len(root.Content) == 0 { // empty, or only comments
 		return nil, &FieldError{File: file, Err: errNothingToDo}

@@ -87,7 +87,7 @@ func TestInvalidConfigs(t *testing.T) {
 		"invalid-duplicate.yml":              `testdata/invalid-duplicate.yml:2: logs: logs[0] and logs[1] both follow "/var/log/nginx/error.log"`,
 		"invalid-logs-not-list.yml":          `testdata/invalid-logs-not-list.yml:1: logs: expected a list, got "/var/log/nginx/error.log"`,
 		"invalid-top-level.yml":              "testdata/invalid-top-level.yml:2: limit: unknown field (known: logs, syslog, limits, probes, positions)",
-		"invalid-yaml.yml":                   "testdata/invalid-yaml.yml: yaml: line 2: found a tab character that violates indentation",
+		"invalid-yaml.yml":                   "testdata/invalid-yaml.yml:3: yaml: found a tab character that violates indentation",
 		"invalid-positions-sync.yml":         "testdata/invalid-positions-sync.yml:5: positions.sync_period: must be at least 100ms, got 10ms",
 		"invalid-positions-file.yml":         "testdata/invalid-positions-file.yml:4: positions.file: missing: give a path, or disabled: true",
 		"invalid-empty.yml":                  "testdata/invalid-empty.yml: " + nothingToDo,

@@ -3,7 +3,10 @@
 # On a fresh Debian machine it first installs what the tests run for real:
 #   nginx and haproxy (the proxies under test), prometheus (promtool and the
 #   server), prometheus-alertmanager (alertmanager and amtool) and
-#   docker-compose (only to validate docker-compose.yml: no engine runs here).
+#   docker-compose (only to validate docker-compose.yml), and for the
+#   packaging tests rpm (rpm -qlp), systemd (systemd-analyze verify) and
+#   docker.io (the release image is built and run on a dockerd the test
+#   starts with --bridge=none --iptables=false; the compose stack is not run).
 # The end-to-end tests never skip here: a missing binary fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +17,9 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
+command -v rpm >/dev/null 2>&1 || need_pkgs+=(rpm)
+command -v systemd-analyze >/dev/null 2>&1 || need_pkgs+=(systemd)
+[ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
 [ -x /usr/sbin/ip ] || command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # network namespaces for the unreachable-host probe tests
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"

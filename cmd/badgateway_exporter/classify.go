@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,21 +42,29 @@ type lineResult struct {
 }
 
 func runClassify(o *classifyOptions, stdin io.Reader, stdout, stderr io.Writer) int {
-	files := o.files
-	if len(files) == 0 {
-		files = []string{"-"}
+	names := o.files
+	if len(names) == 0 {
+		names = []string{"-"}
+	}
+	// Open every file first: a name that cannot be read stops classify
+	// before it prints anything, instead of after an empty table.
+	inputs, err := openInputs(names, stdin)
+	defer closeInputs(inputs)
+	if err != nil {
+		fmt.Fprintf(stderr, "classify: %v\n", err)
+		return 1
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	var sink resultSink
 	if o.output == "jsonl" {
-		sink = newJSONLSink(out, len(files) > 1)
+		sink = newJSONLSink(out, len(names) > 1)
 	} else {
 		sink = newTableSink()
 	}
 	status := 0
-	for _, name := range files {
-		if err := classifyFile(name, o.proxy, stdin, sink); err != nil {
+	for _, in := range inputs {
+		if err := classifyReader(in.name, in.r, o.proxy, sink); err != nil {
 			fmt.Fprintf(stderr, "classify: %v\n", err)
 			status = 1
 		}
@@ -67,19 +76,41 @@ func runClassify(o *classifyOptions, stdin io.Reader, stdout, stderr io.Writer) 
 	return status
 }
 
-func classifyFile(name, proxy string, stdin io.Reader, sink resultSink) error {
-	r := stdin
-	if name == "" { // kingpin hands a lone "-" over as ""
-		name = "-"
-	}
-	if name != "-" {
+// input is one opened file (or stdin) to classify.
+type input struct {
+	name string
+	r    io.Reader
+}
+
+// openInputs opens the named files ("-" or "" is stdin); on error it
+// returns the files it opened, for closeInputs, and every name that failed.
+func openInputs(names []string, stdin io.Reader) ([]input, error) {
+	inputs := make([]input, 0, len(names))
+	var errs []error
+	for _, name := range names {
+		if name == "" || name == "-" { // kingpin hands a lone "-" over as ""
+			inputs = append(inputs, input{name: "-", r: stdin})
+			continue
+		}
 		f, err := os.Open(name)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
-		defer f.Close()
-		r = f
+		inputs = append(inputs, input{name: name, r: f})
 	}
+	return inputs, errors.Join(errs...)
+}
+
+func closeInputs(inputs []input) {
+	for _, in := range inputs {
+		if f, ok := in.r.(*os.File); ok && in.name != "-" {
+			_ = f.Close()
+		}
+	}
+}
+
+func classifyReader(name string, r io.Reader, proxy string, sink resultSink) error {
 	c := newRecordJoiner(name, proxy, sink)
 	br := bufio.NewReaderSize(r, 64*1024)
 	for {

@@ -106,7 +106,11 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 	events := 0
 	var causes []string
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "CAUSE\tUPSTREAM\tCOUNT\tCLIENT GOT")
+	if len(keys) == 0 {
+		fmt.Fprintln(w, "No upstream failures found.")
+	} else {
+		fmt.Fprintln(tw, "CAUSE\tUPSTREAM\tCOUNT\tCLIENT GOT")
+	}
 	for i, k := range keys {
 		r := s.rows[k]
 		events += r.count
@@ -132,8 +136,15 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 	}
 	fmt.Fprintf(w, "\n%d lines: %d upstream failures (on %d lines), %d other lines, %d unrecognized\n",
 		s.lines, events, s.results["classified"], s.results["ignored"], s.results["unrecognized"])
+	if s.results["unrecognized"] > 0 {
+		fmt.Fprintln(w, unrecognizedHint)
+	}
 	return nil
 }
+
+// unrecognizedHint follows the summary when some lines were not recognized.
+const unrecognizedHint = `Unrecognized lines: classify reads nginx error logs and HAProxy logs only (files or syslog lines).
+nginx access logs need their log_format: follow them with the exporter (format: nginx_access).`
 
 // statusSummary renders the statuses a cause gave, e.g. "502" or "504 (3), truncated (1)".
 func statusSummary(statuses map[int]int) string {

@@ -174,3 +174,40 @@ func TestClassifyAutoHAProxyInsideFastCGIRecord(t *testing.T) {
 		t.Errorf("line 3 = %+v, want part_of 1", got[2])
 	}
 }
+
+// A file that cannot be opened stops classify before it prints anything,
+// even when other files could be read.
+func TestClassifyMissingFilePrintsNoTable(t *testing.T) {
+	for _, args := range [][]string{{"nope.log"}, {"../../examples/logs/error.log", "/nonexistent/b.log", "/nonexistent/c.log"}} {
+		out, stderr, code := classifyRun(t, "", args...)
+		if code != 1 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want 1 and nothing", args, code, out)
+		}
+		for _, name := range args[1:] {
+			if !strings.Contains(stderr, name) {
+				t.Errorf("%v: stderr %q does not name %s", args, stderr, name)
+			}
+		}
+	}
+}
+
+// An access log is not what classify reads: it says so instead of an empty
+// table, and a log it reads has no such hint.
+func TestClassifyAccessLogSaysWhatItReads(t *testing.T) {
+	out, stderr, code := classifyRun(t, "", "../../examples/logs/access.log")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"No upstream failures found.", "classify reads nginx error logs and HAProxy logs only", "nginx_access"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "CAUSE") {
+		t.Errorf("empty table printed:\n%s", out)
+	}
+	out, _, _ = classifyRun(t, "", "../../examples/logs/haproxy.log")
+	if strings.Contains(out, "Unrecognized lines:") {
+		t.Errorf("hint on a log classify reads:\n%s", out)
+	}
+}

@@ -33,34 +33,35 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if version.Version == "" {
 		version.Version = devVersion
 	}
-	app := kingpin.New(programName, "Labels nginx upstream failures (502/503/504) by cause and exports them to Prometheus.")
+	app := kingpin.New(programName, "Labels nginx and HAProxy upstream failures (502/503/504) by cause and exports them to Prometheus.")
 	app.Writer(stdout)
 	app.ErrorWriter(stderr)
 	app.Terminate(nil)
 	app.UsageWriter(stdout)
 	app.Version(version.Print(programName))
 	app.HelpFlag.Short('h')
+	app.UsageTemplate(usageTemplate)
 
 	logConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, logConfig)
 
 	serve := &serveOptions{}
 	serveCmd := app.Command("serve", "Follow the configured logs and serve /metrics (the default command).").Default()
-	app.Flag("config.file", "Configuration file (YAML). Without it, "+defaultConfigHint+".").PlaceHolder("FILE").StringVar(&serve.configFile)
-	app.Flag("config.check", "Validate the configuration file and exit.").BoolVar(&serve.checkOnly)
-	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&serve.telemetryPath)
-	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own Go runtime, process and promhttp metrics from /metrics.").BoolVar(&serve.disableExporterMetrics)
-	app.Flag("web.max-requests", "Maximum number of parallel scrape requests. 0 disables the limit.").Default("40").IntVar(&serve.maxRequests)
-	app.Flag("web.max-connections", "Maximum number of simultaneous connections; further ones are closed at once. 0 disables the limit.").Default("512").IntVar(&serve.maxConnections)
-	app.Flag("web.read-header-timeout", "Time a client has to send its request headers (and finish the TLS handshake). 0 disables the limit.").Default("10s").DurationVar(&serve.readHeaderTimeout)
-	app.Flag("web.idle-timeout", "Time an idle keep-alive connection is kept open. 0 disables the limit.").Default("2m").DurationVar(&serve.idleTimeout)
-	app.Flag("web.enable-lifecycle", "Enable reloading the configuration via HTTP (POST /-/reload). SIGHUP always reloads.").BoolVar(&serve.enableLifecycle)
-	serve.web = kingpinflag.AddFlags(app, ":9502")
+	serveCmd.Flag("config.file", "Configuration file (YAML). Without it, "+defaultConfigHint+".").PlaceHolder("FILE").StringVar(&serve.configFile)
+	serveCmd.Flag("config.check", "Validate the configuration file and exit.").BoolVar(&serve.checkOnly)
+	serveCmd.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&serve.telemetryPath)
+	serveCmd.Flag("web.disable-exporter-metrics", "Exclude the exporter's own Go runtime, process and promhttp metrics from /metrics.").BoolVar(&serve.disableExporterMetrics)
+	serveCmd.Flag("web.max-requests", "Maximum number of parallel scrape requests. 0 disables the limit.").Default("40").IntVar(&serve.maxRequests)
+	serveCmd.Flag("web.max-connections", "Maximum number of simultaneous connections; further ones are closed at once. 0 disables the limit.").Default("512").IntVar(&serve.maxConnections)
+	serveCmd.Flag("web.read-header-timeout", "Time a client has to send its request headers (and finish the TLS handshake). 0 disables the limit.").Default("10s").DurationVar(&serve.readHeaderTimeout)
+	serveCmd.Flag("web.idle-timeout", "Time an idle keep-alive connection is kept open. 0 disables the limit.").Default("2m").DurationVar(&serve.idleTimeout)
+	serveCmd.Flag("web.enable-lifecycle", "Enable reloading the configuration via HTTP (POST /-/reload). SIGHUP always reloads.").BoolVar(&serve.enableLifecycle)
+	serve.web = kingpinflag.AddFlags(serveCmd, ":9502")
 
 	classify := &classifyOptions{}
 	classifyCmd := app.Command("classify", "Classify the lines of log files (or stdin) and print what failed and why, without Prometheus.")
-	classifyCmd.Flag("proxy", "Which proxy wrote the lines; auto decides per line.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy")
-	classifyCmd.Flag("output", "table: counts by cause and upstream with fix hints; jsonl: one JSON object per input line.").Default("table").EnumVar(&classify.output, "table", "jsonl")
+	classifyCmd.Flag("proxy", "Which proxy wrote the lines: auto (decides per line), nginx or haproxy.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy")
+	classifyCmd.Flag("output", "table (counts by cause and upstream with fix hints) or jsonl (one JSON object per input line).").Default("table").EnumVar(&classify.output, "table", "jsonl")
 	classifyCmd.Arg("file", "Log files to read; none or - reads standard input.").StringsVar(&classify.files)
 
 	exited := false
