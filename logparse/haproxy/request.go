@@ -44,7 +44,85 @@ func parseGenericRequest(msg []byte, v *hapVerdict) bool {
 			return true
 		}
 	}
+	for i := 0; t.has(i); i++ {
+		if isTermState(t.tok(i)) && t.requestBesideServer(i, v) {
+			return true
+		}
+	}
 	return false
+}
+
+// requestBesideServer handles a custom log-format whose termination state
+// (token i) has no counters after it but stands beside the `%b/%s` token,
+// or one TLS token (`%sslv`, `%sslc`) away from it: `fe~ be/<NOSRV> SC
+// TLS_AES_256_GCM_SHA384 TLSv1.3 503`. A line of HAProxy's, not prose, is
+// asked for: a `[%tr]` date, a TLS token or `<NOSRV>` next to them. Only
+// what stands there is taken: no status is guessed.
+func (t *hapTokens) requestBesideServer(i int, v *hapVerdict) bool {
+	srv := -1
+	tls := false
+	for _, d := range [...]int{-1, 1, -2, 2} {
+		j, mid := i+d, i+d/2
+		if j < 0 || !t.has(j) || !looksLikeBeSrv(t.tok(j)) {
+			continue
+		}
+		if d == -2 || d == 2 {
+			if !isTLSToken(t.tok(mid)) {
+				continue
+			}
+			tls = true
+		}
+		srv = j
+		break
+	}
+	if srv < 0 {
+		return false
+	}
+	tls = tls || i > 0 && isTLSToken(t.tok(i-1)) || t.has(i+1) && isTLSToken(t.tok(i+1)) ||
+		srv > 0 && isTLSToken(t.tok(srv-1)) || t.has(srv+1) && isTLSToken(t.tok(srv+1))
+	dated := -1
+	for d := 1; d < i && d < srv; d++ {
+		if isDateToken(t.tok(d)) {
+			dated = d
+			break
+		}
+	}
+	if !tls && dated < 0 && !hasSuffix(t.tok(srv), "/<NOSRV>") {
+		return false
+	}
+	v.kind, v.event, v.status, v.responseSeconds = logparse.KindRequest, true, 0, -1
+	v.setUpstream(t.tok(srv))
+	if srv > 0 && srv-1 != i {
+		v.frontend = frontendToken(t.tok(srv - 1))
+		if isTLSToken(t.tok(srv - 1)) {
+			v.frontend = nil
+		}
+	}
+	if dated > 0 {
+		v.client = clientAddress(t.tok(dated - 1))
+	}
+	v.setTermState(t.tok(i))
+	v.finishRequest()
+	return true
+}
+
+// isTLSToken matches `%sslv` (`TLSv1.3`, `SSLv3`) and `%sslc` (an OpenSSL or
+// IANA cipher name: `ECDHE-RSA-AES128-GCM-SHA256`, `TLS_AES_256_GCM_SHA384`).
+func isTLSToken(b []byte) bool {
+	if logparse.HasPrefix(b, "TLSv") || logparse.HasPrefix(b, "SSLv") || logparse.HasPrefix(b, "TLS_") {
+		return true
+	}
+	dashes := 0
+	for _, c := range b {
+		switch {
+		case c == '-':
+			dashes++
+		case c >= 'A' && c <= 'Z', logparse.IsDigit(c):
+		default:
+			return false
+		}
+	}
+	return dashes >= 2 && (hapIndex(b, "AES") >= 0 || hapIndex(b, "CHACHA20") >= 0 || hapIndex(b, "SHA") >= 0)
 }
 
 // requestFastPath parses `client [date] fe be/srv timers …` (httplog,
@@ -55,8 +133,13 @@ func (t *hapTokens) requestFastPath(v *hapVerdict) bool {
 	if fields != 5 && fields != 3 || hapIndexByte(beSrv, 0, '/') <= 0 {
 		return false
 	}
-	for i := 6; i < 12 && t.has(i+1); i++ {
-		if !isTermState(t.tok(i)) || !isCounters(t.tok(i+1)) {
+	for i := 6; i < 12 && t.has(i); i++ {
+		if !isTermState(t.tok(i)) {
+			continue
+		}
+		// The counters follow, unless the line was cut short at or just
+		// after the termination state.
+		if t.has(i+1) && !isCounters(t.tok(i+1)) && (t.has(i+2) || !isCutCounters(t.tok(i+1))) {
 			continue
 		}
 		v.kind, v.event, v.status, v.responseSeconds = logparse.KindRequest, true, -1, -1
@@ -70,11 +153,27 @@ func (t *hapTokens) requestFastPath(v *hapVerdict) bool {
 			}
 		}
 		v.setTermState(t.tok(i))
-		v.request = firstQuoted(t.after(i + 1))
+		if t.has(i + 1) {
+			v.request = firstQuoted(t.after(i + 1))
+		}
 		v.finishRequest()
 		return true
 	}
 	return false
+}
+
+// isCutCounters matches the start of `%ac/%fc/%bc/%sc/%rc` that a line cut
+// short ends with (`3/3/1/0/`).
+func isCutCounters(b []byte) bool {
+	if len(b) == 0 || !logparse.IsDigit(b[0]) {
+		return false
+	}
+	for _, c := range b {
+		if !logparse.IsDigit(c) && c != '/' && c != '+' {
+			return false
+		}
+	}
+	return true
 }
 
 // requestGeneric handles a custom log-format: ts at token i. The timers are
@@ -102,7 +201,7 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 	case timers >= 0:
 		if up := t.tok(timers - 1); looksLikeBeSrv(up) {
 			v.setUpstream(up)
-			v.frontend = frontendToken(t.tok(timers - 2))
+			v.frontend = t.frontendBefore(timers - 1)
 		}
 		if fields == 5 {
 			v.status = statusValue(t.tok(timers + 1))
@@ -117,7 +216,7 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 		for u := ts - 1; u >= 0; u-- {
 			if looksLikeBeSrv(t.tok(u)) {
 				v.setUpstream(t.tok(u))
-				v.frontend = frontendToken(t.tok(u - 1))
+				v.frontend = t.frontendBefore(u)
 				if st := statusValue(t.tok(u + 1)); st == -1 || st >= 100 && st <= 599 {
 					v.status = st
 				}
@@ -178,4 +277,21 @@ func (t *hapTokens) requestCLF(i int, v *hapVerdict) bool {
 	v.setTermState(t.tok(i))
 	v.finishRequest()
 	return true
+}
+
+func hasSuffix(b []byte, s string) bool {
+	return len(b) >= len(s) && string(b[len(b)-len(s):]) == s
+}
+
+// frontendBefore returns the frontend written before token i, the `%b/%s`;
+// `fe ~` (a space before the SSL marker, as some templates write it) gives
+// `fe`.
+func (t *hapTokens) frontendBefore(i int) []byte {
+	if i < 1 {
+		return nil
+	}
+	if tok := t.tok(i - 1); string(tok) == "~" && i >= 2 {
+		return frontendToken(t.tok(i - 2))
+	}
+	return frontendToken(t.tok(i - 1))
 }
