@@ -188,12 +188,12 @@ func TestClassifyApache(t *testing.T) {
 	}{
 		{"--proxy=auto", []lineResult{
 			{Line: 1, Proxy: "apache", Cause: "connection_refused", Upstream: "127.0.0.1:8080", Status: 503},
-			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 504},
+			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 502},
 			{Line: 3, Proxy: "nginx", Cause: "connection_refused", Upstream: "10.0.2.14:8080", Status: 502},
 		}},
 		{"--proxy=apache", []lineResult{
 			{Line: 1, Proxy: "apache", Cause: "connection_refused", Upstream: "127.0.0.1:8080", Status: 503},
-			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 504},
+			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 502},
 			{Line: 3, Proxy: "apache", Cause: "none"},
 		}},
 	} {

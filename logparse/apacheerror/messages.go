@@ -17,8 +17,12 @@ type verdict struct {
 	known    bool // an upstream failure, or a message of these modules
 	cause    cause.Cause
 	status   int    // what the client got: 503 connect, 502 read, 504 timeout; 0 unknown
-	upstream []byte // host:port, unix:/path, balancer name …
+	upstream []byte // host:port, a unix socket's path, balancer name …
+	unix     bool   // upstream is a unix socket's path: the label is `unix:` and the path
 	verify   bool   // an SSL verification failure: the next handshake failure is tls_verify_failed
+
+	statusLine bool // AH01102: the AH00898 `Error reading from remote server` that follows repeats it
+	remoteRead bool // AH00898 `Error reading from remote server`
 }
 
 func failure(c cause.Cause, status int, upstream []byte) verdict {
@@ -60,14 +64,18 @@ func classify(msg []byte, h *apacheHeader) verdict {
 		}
 	case 'e':
 		if rest, ok := cutPrefix(msg, "error reading status line from remote server "); ok {
-			return readFailure(h, firstWord(rest))
+			v := readFailure(h, firstWord(rest))
+			v.statusLine = true
+			return v
 		}
 	case 'E':
 		if logparse.HasPrefix(msg, "Error reading from remote server") {
-			return readFailure(h, nil)
+			v := readFailure(h, nil)
+			v.remoteRead = true
+			return v
 		}
 		if logparse.HasPrefix(msg, "Error during SSL Handshake with remote server") {
-			return failure(cause.TLSHandshakeFailed, 502, nil)
+			return failure(cause.TLSHandshakeFailed, 500, nil) // 2.4.71 answers 500
 		}
 	case 'D':
 		if rest, ok := cutPrefix(msg, "DNS lookup failure for: "); ok {
@@ -75,6 +83,9 @@ func classify(msg []byte, h *apacheHeader) verdict {
 		}
 	case 'p':
 		if rest, ok := cutPrefix(msg, "pass request body failed to "); ok {
+			if bytes.Contains(rest, []byte(") from ")) {
+				return ignored // AH01097, mod_proxy_http's summary of the AH01084 before it
+			}
 			switch h.errno {
 			case 0, 104, 32:
 				return failure(cause.ConnectionReset, 502, firstWord(rest))
@@ -117,17 +128,16 @@ func classify(msg []byte, h *apacheHeader) verdict {
 // connectFailure reads `HOST:PORT (NAME) failed` or `Unix domain socket
 // /path (NAME) failed` and takes the cause from the errno.
 func connectFailure(rest []byte, h *apacheHeader) verdict {
-	var upstream []byte
-	if p, ok := cutPrefix(rest, "Unix domain socket "); ok {
-		upstream = firstWord(p)
-	} else {
-		upstream = firstWord(rest)
-	}
 	c := connectCause(h.errno)
 	if c == cause.None {
 		return ignored
 	}
-	return failure(c, 503, upstream)
+	if p, ok := cutPrefix(rest, "Unix domain socket "); ok {
+		v := failure(c, 503, firstWord(p))
+		v.unix = true
+		return v
+	}
+	return failure(c, 503, firstWord(rest))
 }
 
 // connectCause maps the errno of a failed connect.
@@ -158,11 +168,12 @@ func connectCause(errno int) cause.Cause {
 }
 
 // readFailure classifies a failure reading the response: a timeout, a reset,
-// or (no errno, end of file) a premature close.
+// or (no errno, end of file, `(20014)Internal error`) a premature close. All
+// are 502: Apache 2.4.71 answers a ProxyTimeout with 502, not 504.
 func readFailure(h *apacheHeader, upstream []byte) verdict {
 	switch h.errno {
 	case aprTimeup, 110:
-		return failure(cause.ReadTimeout, 504, upstream)
+		return failure(cause.ReadTimeout, 502, upstream)
 	case 104, 32:
 		return failure(cause.ConnectionReset, 502, upstream)
 	}

@@ -11,8 +11,9 @@ import (
 	"github.com/badgateway/badgateway_exporter/logparse"
 )
 
-// Parser classifies the lines of one Apache error log. Its one piece of
-// state: an SSL verification failure of the proxy connection (mod_ssl,
+// Parser classifies the lines of one Apache error log. Its state: how many
+// AH01102 lines wait for the AH00898 that repeats them, and an SSL
+// verification failure of the proxy connection (mod_ssl,
 // `[remote …] … Certificate Verification: Error`, `SSL Proxy: Peer
 // certificate …`), which makes the `Error during SSL Handshake with remote
 // server` line that follows it tls_verify_failed rather than
@@ -30,16 +31,30 @@ import (
 //     disabled connection for (HOST)` (a worker in its retry period) and
 //     `All workers are in error state` (balancer) are no_live_upstreams, 503;
 //   - `AH01102 error reading status line from remote server` and `AH00898
-//     Error reading from remote server`: read_timeout (504) with `(70007)`,
-//     connection_reset with `(104)`, premature_close otherwise;
-//   - `AH01097`/`AH01084 pass request body failed`: connection_reset,
-//     send_timeout with `(70007)`;
+//     Error reading from remote server`: read_timeout with `(70007)`,
+//     connection_reset with `(104)`, premature_close otherwise; 502 (what
+//     2.4.71 answers, timeouts included). Apache writes AH00898 right after
+//     AH01102 for the same request: that AH00898 is ignored (a lone one
+//     counts);
+//   - `AH01084 pass request body failed`: connection_reset with `(104)`,
+//     `(32)` or no errno, send_timeout with `(70007)`; with another errno
+//     (`(20014)`, an SSL failure told by its own line) and as AH01097 (`…
+//     from CLIENT`, mod_proxy_http's summary of AH01084) it is ignored;
+//   - `AH00898 Error during SSL Handshake with remote server`:
+//     tls_handshake_failed, 500 (what 2.4.71 answers);
 //   - `AH01071 Got error '…'` (mod_proxy_fcgi, the app's stderr):
 //     fastcgi_stderr, status unknown (0) as for nginx.
 type Parser struct {
 	ev           logparse.Event
 	verifyFailed bool
+	statusLines  int    // AH01102 lines whose AH00898 repeat has not come yet
+	unix         []byte // `unix:` and a socket's path
 }
+
+// maxPendingStatusLines bounds statusLines, so that a version that writes
+// no AH00898 after AH01102 cannot make later lone AH00898 lines ignored for
+// long.
+const maxPendingStatusLines = 8
 
 // Parse classifies one line (without its '\n'; a trailing '\r' is
 // tolerated) and calls emit for an upstream failure. It returns
@@ -54,6 +69,19 @@ func (p *Parser) Parse(line []byte, emit logparse.EmitFunc) logparse.Result {
 	v := classify(line[h.msg:], &h)
 	if v.verify {
 		p.verifyFailed = true
+	}
+	switch {
+	case v.statusLine:
+		if p.statusLines < maxPendingStatusLines {
+			p.statusLines++
+		}
+	case v.remoteRead && p.statusLines > 0:
+		p.statusLines--
+		return logparse.ResultIgnored // the AH01102 line before it counted this failure
+	}
+	if v.unix {
+		p.unix = append(append(p.unix[:0], "unix:"...), v.upstream...)
+		v.upstream = p.unix
 	}
 	if v.cause == cause.None {
 		if h.found || v.known {
