@@ -49,6 +49,7 @@ echo "==> fuzz the parsers (short runs)"
 # (measured: about 10k-30k execs/s with 2 workers).
 go test -run='^$' -fuzz='^FuzzNginxErrorParser$' -fuzztime=300000x ./logparse/nginxerror
 go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse/haproxy
+go test -run='^$' -fuzz='^FuzzApacheErrorParser$' -fuzztime=300000x ./logparse/apacheerror
 go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
