@@ -131,7 +131,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
 		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
-	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceSyslog} {
+	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceApacheError, PanicSourceSyslog} {
 		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
 	}
 	return m
@@ -143,6 +143,7 @@ const (
 	PanicSourceNginxError  = "nginx_error"
 	PanicSourceNginxAccess = "nginx_access"
 	PanicSourceHAProxy     = "haproxy"
+	PanicSourceApacheError = "apache_error"
 	PanicSourceSyslog      = "syslog"
 )
 

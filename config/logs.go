@@ -61,9 +61,10 @@ const (
 	FormatNginxError  Format = "nginx_error"
 	FormatNginxAccess Format = "nginx_access"
 	FormatHAProxy     Format = "haproxy"
+	FormatApacheError Format = "apache_error"
 )
 
-var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy}
+var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError}
 
 // UnmarshalYAML accepts only known format names.
 func (f *Format) UnmarshalYAML(node *yaml.Node) error {

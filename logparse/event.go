@@ -1,6 +1,6 @@
 // Package logparse has one job: the vocabulary its parsers share. Each
-// subdirectory parses one log family (nginxerror, nginxaccess, haproxy) into
-// the Event, Result and cause.Cause defined or used here, with the few byte
+// subdirectory parses one log family (nginxerror, nginxaccess, haproxy,
+// apacheerror) into the Event, Result and cause.Cause defined or used here, with the few byte
 // helpers more than one family needs. Parsers are pure: bytes in, events out,
 // no I/O, no clocks, no globals that change after init.
 package logparse
@@ -39,12 +39,16 @@ type Proxy uint8
 const (
 	ProxyNginx Proxy = iota
 	ProxyHAProxy
+	ProxyApache
 )
 
 // String returns the value of the `proxy` label.
 func (p Proxy) String() string {
-	if p == ProxyHAProxy {
+	switch p {
+	case ProxyHAProxy:
 		return "haproxy"
+	case ProxyApache:
+		return "apache"
 	}
 	return "nginx"
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/positions"
 	"github.com/badgateway/badgateway_exporter/syslog"
@@ -137,6 +138,10 @@ func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path
 	case config.FormatHAProxy:
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
+		}, "", nil
+	case config.FormatApacheError:
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newEventLogFile(path, collector.PanicSourceApacheError, func() eventParser { return &apacheerror.Parser{} }, c.m, c.gov, logger)
 		}, "", nil
 	default:
 		return func(path string, logger *slog.Logger) lineCounter {

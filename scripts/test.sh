@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of badgateway_exporter, end-to-end tests included.
 # On a fresh Debian machine it first installs what the tests run for real:
-#   nginx and haproxy (the proxies under test), prometheus (promtool and the
+#   nginx, haproxy and apache2 (the proxies under test), prometheus (promtool and the
 #   server), prometheus-alertmanager (alertmanager and amtool) and
 #   docker-compose (only to validate docker-compose.yml), and for the
 #   packaging tests rpm (rpm -qlp), systemd (systemd-analyze verify) and
@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 need_pkgs=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || need_pkgs+=(haproxy)
+[ -x /usr/sbin/apache2 ] || command -v apache2 >/dev/null 2>&1 || need_pkgs+=(apache2)
 command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
@@ -54,6 +55,7 @@ echo "==> fuzz the parsers (short runs)"
 # (measured: about 10k-30k execs/s with 2 workers).
 go test -run='^$' -fuzz='^FuzzNginxErrorParser$' -fuzztime=300000x ./logparse/nginxerror
 go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse/haproxy
+go test -run='^$' -fuzz='^FuzzApacheErrorParser$' -fuzztime=300000x ./logparse/apacheerror
 go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 )
@@ -12,9 +13,10 @@ import (
 // and, with --proxy=auto, HAProxy lines come in between.
 type recordJoiner struct {
 	file    string
-	proxy   string // auto, nginx or haproxy
+	proxy   string // auto, nginx, haproxy or apache
 	nginx   nginxerror.Parser
 	haproxy haproxy.Parser
+	apache  apacheerror.Parser
 	sink    resultSink
 	n       int
 	queue   []queued     // lines held back while an nginx record is open, in input order
@@ -42,15 +44,23 @@ func (j *recordJoiner) line(b []byte) {
 	j.n++
 	proxy := j.proxy
 	if proxy == "auto" {
-		proxy = "nginx"
-		if haproxy.LooksLike(b) {
+		switch {
+		case apacheerror.LooksLike(b): // before nginx: a 2.2 `[error]` tag would pass for nginx's
+			proxy = "apache"
+		case haproxy.LooksLike(b):
 			proxy = "haproxy"
+		default:
+			proxy = "nginx"
 		}
 	}
 	cur := lineResult{File: j.file, Line: j.n, Proxy: proxy, Cause: "none"}
 	j.emitted, j.spans = j.emitted[:0], j.spans[:0]
-	if proxy == "haproxy" { // one line, one record: it never joins the nginx record
-		cur.Result = j.haproxy.Parse(b, j.emit).String()
+	if proxy == "haproxy" || proxy == "apache" { // one line, one record: it never joins the nginx record
+		if proxy == "apache" {
+			cur.Result = j.apache.Parse(b, j.emit).String()
+		} else {
+			cur.Result = j.haproxy.Parse(b, j.emit).String()
+		}
 		if len(j.emitted) > 0 {
 			fill(&cur, j.emitted[0])
 		}

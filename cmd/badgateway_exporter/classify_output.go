@@ -143,7 +143,7 @@ func (s *tableSink) Close(w *bufio.Writer) error {
 }
 
 // unrecognizedHint follows the summary when some lines were not recognized.
-const unrecognizedHint = `Unrecognized lines: classify reads nginx error logs and HAProxy logs only (files or syslog lines).
+const unrecognizedHint = `Unrecognized lines: classify reads nginx error logs, HAProxy logs and Apache httpd error logs only (files or syslog lines).
 nginx access logs need their log_format: follow them with the exporter (format: nginx_access).`
 
 // statusSummary renders the statuses a cause gave, e.g. "502" or "504 (3), truncated (1)".

@@ -198,7 +198,7 @@ func TestClassifyAccessLogSaysWhatItReads(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"No upstream failures found.", "classify reads nginx error logs and HAProxy logs only", "nginx_access"} {
+	for _, want := range []string{"No upstream failures found.", "classify reads nginx error logs, HAProxy logs and Apache httpd error logs only", "nginx_access"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -209,5 +209,47 @@ func TestClassifyAccessLogSaysWhatItReads(t *testing.T) {
 	out, _, _ = classifyRun(t, "", "../../examples/logs/haproxy.log")
 	if strings.Contains(out, "Unrecognized lines:") {
 		t.Errorf("hint on a log classify reads:\n%s", out)
+	}
+}
+
+// --proxy=auto tells Apache (2.4 and 2.2) from nginx and HAProxy; --proxy=apache
+// reads Apache lines only.
+func TestClassifyApache(t *testing.T) {
+	in := `[Wed Dec 02 14:53:06.123456 2026] [proxy:error] [pid 1234:tid 5] (111)Connection refused: AH00957: HTTP: attempt to connect to 127.0.0.1:8080 (localhost) failed
+[Wed Oct 11 14:32:52 2000] [error] [client 192.0.2.10] (70007)The timeout specified has expired: proxy: error reading status line from remote server localhost:8080
+2026/11/20 03:14:22 [error] 31#31: *1021 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.7, server: shop, request: "GET / HTTP/1.1", upstream: "http://10.0.2.14:8080/", host: "shop"
+`
+	for _, tc := range []struct {
+		flag string
+		want []lineResult
+	}{
+		{"--proxy=auto", []lineResult{
+			{Line: 1, Proxy: "apache", Cause: "connection_refused", Upstream: "127.0.0.1:8080", Status: 503},
+			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 502},
+			{Line: 3, Proxy: "nginx", Cause: "connection_refused", Upstream: "10.0.2.14:8080", Status: 502},
+		}},
+		{"--proxy=apache", []lineResult{
+			{Line: 1, Proxy: "apache", Cause: "connection_refused", Upstream: "127.0.0.1:8080", Status: 503},
+			{Line: 2, Proxy: "apache", Cause: "read_timeout", Upstream: "localhost:8080", Status: 502},
+			{Line: 3, Proxy: "apache", Cause: "none"},
+		}},
+	} {
+		out, stderr, code := classifyRun(t, in, "--output=jsonl", tc.flag)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.flag, code, stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != len(tc.want) {
+			t.Fatalf("%s: output:\n%s", tc.flag, out)
+		}
+		for i, w := range tc.want {
+			var g lineResult
+			if err := json.Unmarshal([]byte(lines[i]), &g); err != nil {
+				t.Fatal(err)
+			}
+			if g.Line != w.Line || g.Proxy != w.Proxy || g.Cause != w.Cause || g.Upstream != w.Upstream || g.Status != w.Status {
+				t.Errorf("%s: line %d = %+v, want %+v", tc.flag, i+1, g, w)
+			}
+		}
 	}
 }

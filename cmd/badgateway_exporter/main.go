@@ -33,7 +33,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if version.Version == "" {
 		version.Version = devVersion
 	}
-	app := kingpin.New(programName, "Labels nginx and HAProxy upstream failures (502/503/504) by cause and exports them to Prometheus.")
+	app := kingpin.New(programName, "Labels nginx, HAProxy and Apache httpd upstream failures (502/503/504) by cause and exports them to Prometheus.")
 	app.Writer(stdout)
 	app.ErrorWriter(stderr)
 	app.Terminate(nil)
@@ -60,7 +60,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 	classify := &classifyOptions{}
 	classifyCmd := app.Command("classify", "Classify the lines of log files (or stdin) and print what failed and why, without Prometheus.")
-	classifyCmd.Flag("proxy", "Which proxy wrote the lines: auto (decides per line), nginx or haproxy.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy")
+	classifyCmd.Flag("proxy", "Which proxy wrote the lines: auto (decides per line), nginx, haproxy or apache.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy", "apache")
 	classifyCmd.Flag("output", "table (counts by cause and upstream with fix hints) or jsonl (one JSON object per input line).").Default("table").EnumVar(&classify.output, "table", "jsonl")
 	classifyCmd.Arg("file", "Log files to read; none or - reads standard input.").StringsVar(&classify.files)
 

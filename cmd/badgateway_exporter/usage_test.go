@@ -17,12 +17,12 @@ func TestHelpListsEachCommandsOwnFlags(t *testing.T) {
 	if code := run([]string{"classify", "--help"}, strings.NewReader(""), &cls, &cls); code != 0 {
 		t.Fatalf("classify --help: exit %d", code)
 	}
-	for _, want := range []string{"nginx and HAProxy upstream failures", "--config.file=FILE", "--web.listen-address", "web.systemd-socket", "--proxy=auto"} {
+	for _, want := range []string{"nginx, HAProxy and Apache httpd upstream failures", "--config.file=FILE", "--web.listen-address", "web.systemd-socket", "--proxy=auto"} {
 		if !strings.Contains(top.String(), want) {
 			t.Errorf("--help lacks %q:\n%s", want, top.String())
 		}
 	}
-	if !strings.Contains(strings.Join(strings.Fields(cls.String()), " "), "auto (decides per line), nginx or haproxy") {
+	if !strings.Contains(strings.Join(strings.Fields(cls.String()), " "), "auto (decides per line), nginx, haproxy or apache") {
 		t.Errorf("classify --help does not list --proxy's values:\n%s", cls.String())
 	}
 	for _, serveOnly := range []string{"--config.file", "--web.listen-address", "--web.max-requests"} {

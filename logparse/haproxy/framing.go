@@ -235,3 +235,30 @@ func skipLevelPrefix(msg []byte) (level, rest []byte, ok bool) {
 	}
 	return level, msg[q+4:], true
 }
+
+// findLevelPrefix finds HAProxy's stderr prefix (`[WARNING]  (pid) : `, see
+// skipLevelPrefix) behind whatever a collector put before it, within
+// hapMaxHeader bytes: an ISO date and time (`docker logs -t`, journald
+// exports, `2023-11-20 08:14:02.771`), compose's `service-1  | `, kubectl
+// `--prefix` (`[pod/NAME/CONTAINER] ` and an RFC 3339 stamp with nanoseconds
+// and an offset), stern's `POD CONTAINER `. It returns the offset of the
+// '[', or -1.
+func findLevelPrefix(line []byte, from int) int {
+	limit := len(line)
+	if limit > hapMaxHeader {
+		limit = hapMaxHeader
+	}
+	for i := from; i < limit; i++ {
+		i = hapIndexByte(line[:limit], i, '[')
+		if i < 0 {
+			return -1
+		}
+		if i > 0 && line[i-1] != ' ' || i+1 >= len(line) || line[i+1] < 'A' || line[i+1] > 'Z' {
+			continue
+		}
+		if _, _, ok := skipLevelPrefix(line[i:]); ok {
+			return i
+		}
+	}
+	return -1
+}

@@ -30,6 +30,7 @@ func hapSeedLines(tb testing.TB) []string {
 	} else {
 		tb.Fatal(err)
 	}
+	lines = append(lines, operatorLines(tb)...)
 	return append(lines, hapDegenerateLines...)
 }
 

@@ -3,22 +3,91 @@ package haproxy
 import "github.com/badgateway/badgateway_exporter/logparse"
 
 // JSON request logs (`log-format '{"termination_state":"%tsc",…}'` or
-// `%{+json}o`). Only top-level keys are read; values may be strings or
-// numbers. Keys understood (the common spellings of HAProxy's own field
-// names, configuration.txt §8.2.6):
+// `%{+json}o`). Values may be strings or numbers; objects are read too, up
+// to hapJSONDepth deep, so that states and names nested the way operators
+// group them (`{"connection":{"termination_state":"sC"},"server":{"name":
+// "app1","backend":"be"}}`, `{"haproxy":{…}}`) are found. Keys are compared
+// without case, '_', '-' or '.'; the spellings understood (HAProxy's own
+// field names, configuration.txt §8.2.6, their aliases and the short names
+// of its log-format variables):
 //
-//	termination state  termination_state, termination_state_cookie, tsc
-//	frontend           frontend_name, frontend, frontend_name_transport
-//	backend            backend_name, backend
-//	server             server_name, server
-//	status             status_code, status, http_status, http_status_code
-//	Tr (ms)            Tr, time_response, response_time, server_response_time
-//	client             client_ip, client, src
+//	termination state  termination_state[_cookie], term_state, tsc, ts
+//	frontend           frontend[_name][_transport], fe[_name], ft
+//	backend            backend[_name], be[_name], b
+//	server             server[_name], srv[_name], s
+//	status             status[_code], http_status[_code], st
+//	Tr (ms)            Tr, time_response, response_time, server_response_time (top level)
+//	client             client[_ip], src, ci
 //	request            request, http_request
 //
-// Only a line with a termination-state key is taken for HAProxy's (the other
-// keys are common in other programs' JSON, nginx access logs included), and
-// only a valid state yields an event; escapes in values are left as written.
+// Inside an object under a frontend, backend or server key, `name` is that
+// object's name. Only a line with a termination-state key is taken for
+// HAProxy's (the other keys are common in other programs' JSON, nginx access
+// logs included; `ts` only when its value is a termination state, as it is
+// often a timestamp), and only a valid state yields an event; escapes in
+// values are left as written.
+
+// hapJSONDepth bounds how deep objects are read.
+const hapJSONDepth = 4
+
+// jsonKey is what a key names.
+type jsonKey uint8
+
+const (
+	jsonOther jsonKey = iota
+	jsonTermState
+	jsonTermMaybe // `ts`: a termination state only if the value is one
+	jsonFrontend
+	jsonBackend
+	jsonServer
+	jsonStatus
+	jsonTr
+	jsonClient
+	jsonRequest
+	jsonName
+)
+
+// jsonKeyNames are the normalised spellings (lower case, no separators).
+var jsonKeyNames = [...]struct {
+	name string
+	key  jsonKey
+}{
+	{"terminationstate", jsonTermState}, {"terminationstatecookie", jsonTermState}, {"termstate", jsonTermState},
+	{"tsc", jsonTermState}, {"ts", jsonTermMaybe},
+	{"frontendname", jsonFrontend}, {"frontend", jsonFrontend}, {"frontendnametransport", jsonFrontend},
+	{"fe", jsonFrontend}, {"fename", jsonFrontend}, {"ft", jsonFrontend},
+	{"backendname", jsonBackend}, {"backend", jsonBackend}, {"be", jsonBackend}, {"bename", jsonBackend}, {"b", jsonBackend},
+	{"servername", jsonServer}, {"server", jsonServer}, {"srv", jsonServer}, {"srvname", jsonServer}, {"s", jsonServer},
+	{"statuscode", jsonStatus}, {"status", jsonStatus}, {"httpstatus", jsonStatus}, {"httpstatuscode", jsonStatus}, {"st", jsonStatus},
+	{"tr", jsonTr}, {"timeresponse", jsonTr}, {"responsetime", jsonTr}, {"serverresponsetime", jsonTr},
+	{"clientip", jsonClient}, {"client", jsonClient}, {"src", jsonClient}, {"ci", jsonClient},
+	{"request", jsonRequest}, {"httprequest", jsonRequest}, {"name", jsonName},
+}
+
+// classifyJSONKey looks key up in jsonKeyNames without allocating.
+func classifyJSONKey(key []byte) jsonKey {
+	var buf [24]byte
+	n := 0
+	for _, c := range key {
+		switch {
+		case c == '_' || c == '-' || c == '.':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if n == len(buf) {
+			return jsonOther
+		}
+		buf[n] = c
+		n++
+	}
+	for _, k := range jsonKeyNames {
+		if k.name == string(buf[:n]) {
+			return k.key
+		}
+	}
+	return jsonOther
+}
 
 // parseJSONLine reads a JSON object and fills v; false when msg is not a
 // JSON object with a termination-state key.
@@ -26,32 +95,8 @@ func parseJSONLine(msg []byte, v *hapVerdict) bool {
 	if len(msg) == 0 || msg[0] != '{' {
 		return false
 	}
-	known := false // a termination-state key was seen
 	v.status, v.responseSeconds = 0, -1
-	for i := 1; ; {
-		i = skipJSONSpace(msg, i)
-		if i >= len(msg) || msg[i] != '"' {
-			break
-		}
-		key, next := jsonString(msg, i)
-		next = skipJSONSpace(msg, next)
-		if next >= len(msg) || msg[next] != ':' {
-			break
-		}
-		start := skipJSONSpace(msg, next+1)
-		value, str, end := jsonValue(msg, start)
-		if end <= start {
-			break
-		}
-		if v.setJSONField(key, value, str) {
-			known = true
-		}
-		i = skipJSONSpace(msg, end)
-		if i >= len(msg) || msg[i] != ',' {
-			break
-		}
-		i++
-	}
+	known, _ := v.parseJSONObject(msg, 0, jsonOther, 0)
 	if !known {
 		return false
 	}
@@ -63,28 +108,75 @@ func parseJSONLine(msg []byte, v *hapVerdict) bool {
 	return true
 }
 
+// parseJSONObject reads the object at msg[i] == '{' whose key was parent;
+// it reports whether a termination-state key was seen and where it ended.
+func (v *hapVerdict) parseJSONObject(msg []byte, i int, parent jsonKey, depth int) (known bool, end int) {
+	for i++; ; {
+		i = skipJSONSpace(msg, i)
+		if i >= len(msg) || msg[i] != '"' {
+			return known, i + 1
+		}
+		key, next := jsonString(msg, i)
+		next = skipJSONSpace(msg, next)
+		if next >= len(msg) || msg[next] != ':' {
+			return known, next
+		}
+		start := skipJSONSpace(msg, next+1)
+		k := classifyJSONKey(key)
+		if k == jsonName {
+			k = parent
+		}
+		var value []byte
+		var str bool
+		if start < len(msg) && msg[start] == '{' && depth < hapJSONDepth {
+			sub, e := v.parseJSONObject(msg, start, k, depth+1)
+			known, end = known || sub, e
+		} else {
+			value, str, end = jsonValue(msg, start)
+			if end <= start {
+				return known, end
+			}
+			if v.setJSONField(k, value, str, depth) {
+				known = true
+			}
+		}
+		i = skipJSONSpace(msg, end)
+		if i >= len(msg) || msg[i] != ',' {
+			return known, i + 1
+		}
+		i++
+	}
+}
+
 // setJSONField stores one key/value pair; it reports whether the key is a
 // termination state.
-func (v *hapVerdict) setJSONField(key, value []byte, str bool) bool {
-	switch string(key) {
-	case "termination_state", "termination_state_cookie", "tsc":
+func (v *hapVerdict) setJSONField(k jsonKey, value []byte, str bool, depth int) bool {
+	switch k {
+	case jsonTermState:
 		v.setTermState(value)
 		return true
-	case "frontend_name", "frontend", "frontend_name_transport":
+	case jsonTermMaybe:
+		if isTermState(value) {
+			v.setTermState(value)
+			return true
+		}
+	case jsonFrontend:
 		v.frontend = trimSSLMarker(value)
-	case "backend_name", "backend":
+	case jsonBackend:
 		v.backend = value
-	case "server_name", "server":
+	case jsonServer:
 		v.server = value
-	case "status_code", "status", "http_status", "http_status_code":
-		v.status = statusValue(value)
-	case "Tr", "time_response", "response_time", "server_response_time":
-		if tr, ok := parseSigned(value); ok && tr >= 0 {
+	case jsonStatus:
+		if st := statusValue(value); st != 0 || depth == 0 {
+			v.status = st
+		}
+	case jsonTr:
+		if tr, ok := parseSigned(value); ok && tr >= 0 && depth == 0 {
 			v.responseSeconds = float64(tr) / 1000
 		}
-	case "client_ip", "client", "src":
+	case jsonClient:
 		v.client = value
-	case "request", "http_request":
+	case jsonRequest:
 		if str {
 			v.request = value
 		}

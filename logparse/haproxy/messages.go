@@ -67,6 +67,27 @@ func serverName(b []byte) (name, rest []byte, ok bool) {
 	return b[:sp], b[sp+1:], true
 }
 
+// bareServerName splits `SRV is …` where SRV has no `backend/` part (old
+// HAProxy versions, and operators who pasted only that): taken only before
+// `is DOWN`, `is UP` or `is going DOWN`, and only for a name made of the
+// characters HAProxy allows in one.
+func bareServerName(b []byte) (name, rest []byte, ok bool) {
+	sp := hapIndexByte(b, 0, ' ')
+	if sp <= 0 || sp > 64 {
+		return nil, nil, false
+	}
+	for _, c := range b[:sp] {
+		if !isHAPNameStart(c) && !logparse.IsDigit(c) && c != '-' && c != '_' && c != '.' && c != ':' {
+			return nil, nil, false
+		}
+	}
+	rest = b[sp+1:]
+	if !logparse.HasPrefix(rest, "is DOWN") && !logparse.HasPrefix(rest, "is UP") && !logparse.HasPrefix(rest, "is going DOWN") {
+		return nil, nil, false
+	}
+	return b[:sp], rest, true
+}
+
 // parseNoServer matches `backend 'BE' has no server available!` (stderr,
 // [ALERT]) and `backend BE has no server available!` (syslog, LOG_EMERG);
 // the proxy type may also be `listen`, `proxy` or `frontend`.
@@ -110,7 +131,9 @@ func (v *hapVerdict) setHealth(h logparse.HealthState, c cause.Cause, upstream [
 func parseServerMessage(rest []byte, v *hapVerdict) bool {
 	name, r, ok := serverName(rest)
 	if !ok {
-		return false
+		if name, r, ok = bareServerName(rest); !ok {
+			return false
+		}
 	}
 	v.result = logparse.ResultIgnored
 	if logparse.HasPrefix(r, "('") { // `('hostname') is UP/READY (resolves again)`
@@ -190,10 +213,14 @@ func parseCheckMessage(rest []byte, v *hapVerdict) bool {
 }
 
 // checkReasonInfo splits `DESC[, code: N][, info: "…"][, check duration: …]`.
+// A line cut short inside DESC (`Layer7 wron…`, `Layer4 connec...`) gives
+// DESC without the ellipsis, for checkCause to complete.
 func checkReasonInfo(r []byte) (reason, info []byte) {
 	end := hapIndexByte(r, 0, ',')
 	if end < 0 {
 		end = len(r)
+		reason = trimEllipsis(r)
+		return reason, nil
 	}
 	reason = r[:end]
 	if i := hapIndex(r[end:], `, info: "`); i >= 0 {

@@ -32,7 +32,13 @@ import (
 //   - `Health check … failed` lines yield no event (the state change has its
 //     own line), but a reason-less DOWN that follows one for the same server
 //     takes its cause instead of marked_down;
-//   - termination states beyond the rule-4 table: see termStateCause.
+//   - termination states beyond the rule-4 table: see termStateCause;
+//   - lines cut short are classified from what is left: a reason cut inside
+//     its description takes the one description it can be (truncatedReasonCause),
+//     an httplog line cut at or after its termination state is a request, and
+//     a check report pasted from its reason on (`Layer6 invalid response,
+//     info: …, check duration: …`) is a check line with a cause and no server
+//     (no event: nothing says which server).
 type Parser struct {
 	ev   logparse.Event
 	join []byte // `backend/server` for lines that write them apart
@@ -158,7 +164,15 @@ func classifyHAProxy(line []byte, v *hapVerdict) {
 			shaped, from = shaped || s, next
 		}
 	}
+	if lp := findLevelPrefix(line, f.pos); lp > f.pos {
+		if done, _ := classifyAnchored(line[lp:], v); done {
+			return
+		}
+	}
 	if parseGenericRequest(line[f.pos:], v) {
+		return
+	}
+	if parseCheckFragment(line[f.pos:], v) {
 		return
 	}
 	if shaped || tagged {

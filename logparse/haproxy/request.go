@@ -44,6 +44,11 @@ func parseGenericRequest(msg []byte, v *hapVerdict) bool {
 			return true
 		}
 	}
+	for i := 0; t.has(i); i++ {
+		if isTermState(t.tok(i)) && t.requestBesideServer(i, v) {
+			return true
+		}
+	}
 	return false
 }
 
@@ -55,8 +60,13 @@ func (t *hapTokens) requestFastPath(v *hapVerdict) bool {
 	if fields != 5 && fields != 3 || hapIndexByte(beSrv, 0, '/') <= 0 {
 		return false
 	}
-	for i := 6; i < 12 && t.has(i+1); i++ {
-		if !isTermState(t.tok(i)) || !isCounters(t.tok(i+1)) {
+	for i := 6; i < 12 && t.has(i); i++ {
+		if !isTermState(t.tok(i)) {
+			continue
+		}
+		// The counters follow, unless the line was cut short at or just
+		// after the termination state.
+		if t.has(i+1) && !isCounters(t.tok(i+1)) && (t.has(i+2) || !isCutCounters(t.tok(i+1))) {
 			continue
 		}
 		v.kind, v.event, v.status, v.responseSeconds = logparse.KindRequest, true, -1, -1
@@ -70,7 +80,9 @@ func (t *hapTokens) requestFastPath(v *hapVerdict) bool {
 			}
 		}
 		v.setTermState(t.tok(i))
-		v.request = firstQuoted(t.after(i + 1))
+		if t.has(i + 1) {
+			v.request = firstQuoted(t.after(i + 1))
+		}
 		v.finishRequest()
 		return true
 	}
@@ -102,7 +114,7 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 	case timers >= 0:
 		if up := t.tok(timers - 1); looksLikeBeSrv(up) {
 			v.setUpstream(up)
-			v.frontend = frontendToken(t.tok(timers - 2))
+			v.frontend = t.frontendBefore(timers - 1)
 		}
 		if fields == 5 {
 			v.status = statusValue(t.tok(timers + 1))
@@ -117,7 +129,7 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 		for u := ts - 1; u >= 0; u-- {
 			if looksLikeBeSrv(t.tok(u)) {
 				v.setUpstream(t.tok(u))
-				v.frontend = frontendToken(t.tok(u - 1))
+				v.frontend = t.frontendBefore(u)
 				if st := statusValue(t.tok(u + 1)); st == -1 || st >= 100 && st <= 599 {
 					v.status = st
 				}
@@ -141,41 +153,15 @@ func (v *hapVerdict) fillRequest(t *hapTokens, ts, timers, fields int) {
 	v.finishRequest()
 }
 
-// requestCLF handles `option httplog clf` / `tcplog clf`: ts at token i,
-// followed by five space-separated counters and preceded by
-// `"fe" "be" "srv" T1 T2 T3 T4 T5`.
-func (t *hapTokens) requestCLF(i int, v *hapVerdict) bool {
-	if i < 8 || !t.has(i+5) {
-		return false
+// frontendBefore returns the frontend written before token i, the `%b/%s`;
+// `fe ~` (a space before the SSL marker, as some templates write it) gives
+// `fe`.
+func (t *hapTokens) frontendBefore(i int) []byte {
+	if i < 1 {
+		return nil
 	}
-	for j := 1; j <= 5; j++ {
-		if !isSignedInt(t.tok(i+j)) || !isSignedInt(t.tok(i-j)) {
-			return false
-		}
+	if tok := t.tok(i - 1); string(tok) == "~" && i >= 2 {
+		return frontendToken(t.tok(i - 2))
 	}
-	fe, be, srv := unquote(t.tok(i-8)), unquote(t.tok(i-7)), unquote(t.tok(i-6))
-	if fe == nil || be == nil || srv == nil {
-		return false
-	}
-	v.kind, v.event, v.responseSeconds = logparse.KindRequest, true, -1
-	v.frontend, v.backend, v.server = trimSSLMarker(fe), be, srv
-	v.client = t.tok(0)
-	if c := unquote(v.client); c != nil {
-		v.client = c // tcplog clf: %{Q}o quotes %ci
-	}
-	v.status = 0
-	if r := hapIndex(t.msg, `] "`); r > 0 {
-		if q := hapIndexByte(t.msg, r+3, '"'); q > 0 {
-			v.request = t.msg[r+3 : q]
-			v.status = statusValue(firstToken(t.msg[q+1:]))
-		}
-	}
-	if v.status == 0 || string(v.request) == "TCP " {
-		v.status = -1 // tcplog clf: `"TCP " 000`
-	} else if tr, _ := parseSigned(t.tok(i - 2)); tr >= 0 {
-		v.responseSeconds = float64(tr) / 1000
-	}
-	v.setTermState(t.tok(i))
-	v.finishRequest()
-	return true
+	return frontendToken(t.tok(i - 1))
 }

@@ -159,7 +159,23 @@ func checkCause(reason, info []byte) (cause.Cause, bool) {
 		}
 		return r.cause, true
 	}
-	return cause.None, false
+	return truncatedReasonCause(reason)
+}
+
+// truncatedReasonCause completes a reason cut short at the end of a line: a
+// prefix of exactly one description, at least "LayerN x" long, gives its
+// cause (without the refinement an info text, also cut, would have given).
+func truncatedReasonCause(reason []byte) (cause.Cause, bool) {
+	if len(reason) < len("Layer4 c") {
+		return cause.None, false
+	}
+	found, c := 0, cause.None
+	for _, r := range checkReasons {
+		if len(reason) < len(r.desc) && r.desc[:len(reason)] == string(reason) {
+			found, c = found+1, r.cause
+		}
+	}
+	return c, found == 1
 }
 
 // dnsMaintenanceCause maps the cause in `is going DOWN for maintenance

@@ -24,11 +24,12 @@ type nginxFields struct {
 
 // Markers that start the context tail of a message.
 var (
-	tailClient    = []byte(", client: ")
-	tailUDPClient = []byte(", udp client: ")
-	tailResolver  = []byte(", resolver: ")
-	tailContext   = []byte(", context: ")
-	whileMarker   = []byte(" while ")
+	tailClient        = []byte(", client: ")
+	tailClientNoComma = []byte(" client:")
+	tailUDPClient     = []byte(", udp client: ")
+	tailResolver      = []byte(", resolver: ")
+	tailContext       = []byte(", context: ")
+	whileMarker       = []byte(" while ")
 )
 
 // findTail returns the offset in msg where the context fields start, or
@@ -40,6 +41,11 @@ func findTail(msg []byte) int {
 	}
 	if bytes.IndexByte(msg, ',') < 0 {
 		return len(msg)
+	}
+	// `… while connecting to upstream client: IP, server: …`: the comma
+	// before client: is missing (pasted or rewritten lines).
+	if i := bytes.Index(msg, tailClientNoComma); i > 0 && msg[i-1] != ',' && lastIndexWhile(msg[:i]) >= 0 {
+		return i
 	}
 	for _, marker := range [...][]byte{tailUDPClient, tailResolver, tailContext} {
 		if i := bytes.Index(msg, marker); i >= 0 {
@@ -82,8 +88,20 @@ func lastIndexWhile(b []byte) int {
 func parseNginxFields(tail []byte) nginxFields {
 	var f nginxFields
 	rest := tail
-	for len(rest) > 2 && rest[0] == ',' && rest[1] == ' ' {
+	if logparse.HasPrefix(rest, " client:") {
+		rest = rest[1:] // findTail's tailClientNoComma
+	} else if len(rest) > 2 && rest[0] == ',' && rest[1] == ' ' {
 		rest = rest[2:]
+	} else {
+		return f
+	}
+	for first := true; ; first = false {
+		if !first {
+			if len(rest) <= 2 || rest[0] != ',' || rest[1] != ' ' {
+				return f
+			}
+			rest = rest[2:]
+		}
 		key := fieldKey(rest)
 		if key == nil {
 			colon := bytes.IndexByte(rest, ':')
@@ -123,7 +141,6 @@ func parseNginxFields(tail []byte) nginxFields {
 			return f // only referrer can follow
 		}
 	}
-	return f
 }
 
 // fieldKey returns the name of a well-known field at the start of b (the
@@ -201,65 +218,4 @@ func startsWithFieldName(b []byte) bool {
 		return logparse.HasPrefix(b, "bytes from/to")
 	}
 	return false
-}
-
-// normalizeUpstream turns an `upstream:` value into the label form of
-// causes.md §3.2: scheme stripped; `unix:/path` without the `:` separator and
-// URI; `host:port` or `[v6]:port` without URI; the group name for
-// `no live upstreams`. Redacted values (`xxx`, `IPADDRESS:port`, `<ip>`) come
-// out as written. cut says the value was cut off by the line limit: then an
-// authority whose end was not seen is dropped rather than reported half.
-func normalizeUpstream(v []byte, cut bool) []byte {
-	if i := schemeEnd(v); i > 0 {
-		v = v[i:]
-	} else if cut {
-		return nil // cut inside the scheme, or a stream address cut short
-	}
-	if bytes.HasPrefix(v, []byte("unix:")) {
-		if j := bytes.IndexByte(v[len("unix:"):], ':'); j >= 0 {
-			return v[:len("unix:")+j]
-		}
-		if cut {
-			return nil
-		}
-		return v
-	}
-	start := 0
-	if len(v) > 0 && v[0] == '[' {
-		if j := bytes.IndexByte(v, ']'); j >= 0 {
-			start = j
-		}
-	}
-	for j := start; j < len(v); j++ {
-		if v[j] == '/' || v[j] == '?' {
-			return v[:j]
-		}
-	}
-	if cut {
-		return nil
-	}
-	return v
-}
-
-// schemeEnd returns the length of a leading `scheme://`, or 0.
-func schemeEnd(v []byte) int {
-	for i := 0; i < len(v) && i <= 16; i++ {
-		c := v[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == '_':
-			continue
-		case c == ':' && i > 0 && logparse.HasPrefix(v[i:], "://"):
-			return i + len("://")
-		}
-		return 0
-	}
-	return 0
-}
-
-// trimQuotes removes one pair of surrounding "…" or '…'.
-func trimQuotes(b []byte) []byte {
-	if len(b) >= 2 && (b[0] == '"' || b[0] == '\'') && b[len(b)-1] == b[0] {
-		return b[1 : len(b)-1]
-	}
-	return b
 }

@@ -22,6 +22,9 @@ func nginxSeedLines() []string {
 		}
 	}
 	lines = append(lines, strings.Join(phpFatalLines, "\n"), longRequestLine(), longRequestLine()[:2047])
+	for _, tc := range nginxRemainingCases {
+		lines = append(lines, tc.line)
+	}
 	lines = append(lines, degenerateLines...)
 	return append(lines, phpFatalLines...)
 }

@@ -161,6 +161,9 @@ func (m *nginxMessage) classify() nginxVerdict {
 	if logparse.IsDigit(msg[0]) && logparse.HasPrefix(msg[logparse.SkipDigits(msg, 0):], " worker_connections are not enough") {
 		return m.resourceExhausted()
 	}
+	if msg[0] == 'w' && logparse.HasPrefix(msg, "worker_connections are not enough") { // pasted without its count
+		return m.resourceExhausted()
+	}
 	if v, ok := m.classifySyscall(); ok {
 		return v
 	}

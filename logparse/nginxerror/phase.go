@@ -58,6 +58,7 @@ var knownActions = [...]knownAction{
 // parsePhase maps an action to a phase. cut says the action may have been
 // cut by the line limit: a unique prefix then still counts.
 func parsePhase(action []byte, cut bool) phase {
+	action = trimModuleSuffix(action)
 	if len(action) == 0 {
 		return phaseUnknown
 	}
@@ -139,4 +140,24 @@ func (m *nginxMessage) timeoutPhase() phase {
 		return phaseBody
 	}
 	return m.phase
+}
+
+// trimModuleSuffix removes the `(module)` some third-party modules append to
+// the action: ngx_http_proxy_connect_module logs `while connecting to
+// upstream(proxy_connect)` for the connect phase of a CONNECT tunnel.
+func trimModuleSuffix(action []byte) []byte {
+	n := len(action)
+	if n < 3 || action[n-1] != ')' {
+		return action
+	}
+	open := bytes.LastIndexByte(action, '(')
+	if open <= 0 || open == n-2 {
+		return action
+	}
+	for _, c := range action[open+1 : n-1] {
+		if (c < 'a' || c > 'z') && c != '_' {
+			return action
+		}
+	}
+	return action[:open]
 }
