@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/internal/e2ebin"
 	"github.com/badgateway/badgateway_exporter/internal/loopback"
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
@@ -31,44 +31,16 @@ const DefaultBinary = "/usr/sbin/apache2"
 // ModulesDir is where Debian installs Apache's modules.
 const ModulesDir = "/usr/lib/apache2/modules"
 
+// program is apache2, for package e2ebin.
+var program = e2ebin.Program{Pkg: "apachetest", Name: "apache2", Env: EnvBinary, Default: DefaultBinary, Debian: "apache2"}
+
 // Binary returns the apache2 binary ($BADGATEWAY_APACHE, else
 // /usr/sbin/apache2, else apache2 on PATH), or ends the test: Fatal where
 // end-to-end tests are required (CI, BADGATEWAY_REQUIRE_E2E=1), Skip
 // elsewhere.
 func Binary(tb testing.TB) string {
 	tb.Helper()
-	bin, err := find()
-	if err == nil {
-		return bin
-	}
-	const hint = "install it (apt-get install apache2) or run ./scripts/test.sh"
-	if nginxtest.E2ERequired() {
-		tb.Fatalf("%v; end-to-end tests are required here (CI or %s=1): %s", err, nginxtest.EnvRequire, hint)
-	}
-	tb.Skipf("%v; skipping end-to-end test: %s", err, hint)
-	return ""
-}
-
-func find() (string, error) {
-	if p := os.Getenv(EnvBinary); p != "" {
-		if !executable(p) {
-			return "", fmt.Errorf("apachetest: $%s: %s is not an executable file", EnvBinary, p)
-		}
-		return p, nil
-	}
-	if executable(DefaultBinary) {
-		return DefaultBinary, nil
-	}
-	p, err := exec.LookPath("apache2")
-	if err != nil {
-		return "", fmt.Errorf("apachetest: apache2 not found at %s nor on PATH: %w", DefaultBinary, err)
-	}
-	return p, nil
-}
-
-func executable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+	return program.Require(tb)
 }
 
 // baseConfig is the server part of httpd.conf: %[1]s the dir, %[2]s the

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"github.com/badgateway/badgateway_exporter/internal/e2ebin"
 	"github.com/badgateway/badgateway_exporter/internal/procout"
 )
 
@@ -26,45 +26,19 @@ const EnvBinary = "BADGATEWAY_HAPROXY"
 // DefaultBinary is where Debian and Ubuntu install haproxy.
 const DefaultBinary = "/usr/sbin/haproxy"
 
+// program is haproxy, for package e2ebin.
+var program = e2ebin.Program{Pkg: "haproxytest", Name: "haproxy", Env: EnvBinary, Default: DefaultBinary, Debian: "haproxy"}
+
 // Binary returns the haproxy binary to run ($BADGATEWAY_HAPROXY if set, else
 // /usr/sbin/haproxy if present, else `haproxy` on PATH), or ends the test:
 // Fatal where end-to-end tests are required (CI, BADGATEWAY_REQUIRE_E2E=1),
 // Skip elsewhere. Every test that runs haproxy finds it here.
 func Binary(tb testing.TB) string {
 	tb.Helper()
-	bin, err := find()
-	if err == nil {
-		return bin
-	}
-	const hint = "install it (apt-get install haproxy) or run ./scripts/test.sh"
-	if nginxtest.E2ERequired() {
-		tb.Fatalf("%v; end-to-end tests are required here (CI or %s=1): %s", err, nginxtest.EnvRequire, hint)
-	}
-	tb.Skipf("%v; skipping end-to-end test: %s", err, hint)
-	return ""
+	return program.Require(tb)
 }
 
-func find() (string, error) {
-	if p := os.Getenv(EnvBinary); p != "" {
-		if !executable(p) {
-			return "", fmt.Errorf("haproxytest: $%s: %s is not an executable file", EnvBinary, p)
-		}
-		return p, nil
-	}
-	if executable(DefaultBinary) {
-		return DefaultBinary, nil
-	}
-	p, err := exec.LookPath("haproxy")
-	if err != nil {
-		return "", fmt.Errorf("haproxytest: haproxy not found at %s nor on PATH: %w", DefaultBinary, err)
-	}
-	return p, nil
-}
-
-func executable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
-}
+func find() (string, error) { return program.Find() }
 
 // HAProxy is a running haproxy.
 type HAProxy struct {
