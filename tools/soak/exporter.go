@@ -49,7 +49,8 @@ func freePort(network string) (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// exporterConfig is the configuration of the three sources.
+// exporterConfig is the configuration of the three sources; the positions
+// file is the run's own, next to the logs.
 func exporterConfig(errorLog, accessLog string, udpPort int) string {
 	return fmt.Sprintf(`logs:
   - path: %q
@@ -62,7 +63,9 @@ func exporterConfig(errorLog, accessLog string, udpPort int) string {
 syslog:
   - listen: udp://127.0.0.1:%d
     routes: {haproxy: haproxy}
-`, errorLog, accessLog, accessLogFormat, udpPort)
+positions:
+  file: %q
+`, errorLog, accessLog, accessLogFormat, udpPort, filepath.Join(filepath.Dir(errorLog), "positions.json"))
 }
 
 // exporter is the running exporter process.
