@@ -3,6 +3,7 @@ package probe
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -63,15 +64,20 @@ func (s *Scheduler) snapshot() ([]snapshotRow, map[failureKey]uint64) {
 // several targets (the same peer in two upstream blocks, or under two
 // modules) is exported once per label set, from the first target in sort
 // order.
+//
+// Upstream and group names come from proxy configurations, which may hold
+// any bytes: label values are made valid UTF-8 (U+FFFD for invalid bytes),
+// or a single bad name would fail every scrape.
 func (s *Scheduler) Collect(ch chan<- prometheus.Metric) {
 	rows, failures := s.snapshot()
 	seenSuccess := map[[3]string]bool{}
 	seenUpstream := map[string]bool{}
 	for _, row := range rows {
 		r, t := row.result, row.target
+		r.Upstream = validLabel(r.Upstream)
 		if k := [3]string{r.Upstream, t.Group, t.Proxy}; !seenSuccess[k] {
 			seenSuccess[k] = true
-			ch <- prometheus.MustNewConstMetric(descSuccess, prometheus.GaugeValue, boolValue(r.Success), r.Upstream, t.Group, t.Proxy)
+			ch <- prometheus.MustNewConstMetric(descSuccess, prometheus.GaugeValue, boolValue(r.Success), r.Upstream, validLabel(t.Group), validLabel(t.Proxy))
 		}
 		if seenUpstream[r.Upstream] {
 			continue
@@ -89,9 +95,13 @@ func (s *Scheduler) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	for k, v := range failures {
-		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.CounterValue, float64(v), k.upstream, k.cause)
+		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.CounterValue, float64(v), validLabel(k.upstream), k.cause)
 	}
 }
+
+// validLabel replaces invalid UTF-8 in a label value; a valid one is
+// returned as it is, without allocating.
+func validLabel(v string) string { return strings.ToValidUTF8(v, "\uFFFD") }
 
 func boolValue(b bool) float64 {
 	if b {

@@ -62,3 +62,18 @@ func TestCollectDeduplicates(t *testing.T) {
 		t.Errorf("metrics: %q", names)
 	}
 }
+
+// Upstream and group names from a proxy configuration may hold any bytes:
+// a name that is not UTF-8 is exported with U+FFFD instead of failing
+// every scrape.
+func TestCollectInvalidUTF8Names(t *testing.T) {
+	s := newScheduler(t, Options{})
+	now := time.Now()
+	tg := Target{Address: "bad\xffname:80", Module: ModuleTCP, Group: "grp\xfe", Where: "nginx.conf:3"}
+	s.entries = map[string]*entry{tg.Key(): {key: tg.Key(), target: tg, results: []Result{{Upstream: "bad\xffname:80", Start: now}}}}
+	s.failures[failureKey{"bad\xffname:80", "dns_failure"}] = 2
+	got := gather(t, s) // Gather fails on a label value that is not UTF-8
+	if v, ok := got[`badgateway_probe_failures_total{cause="dns_failure",upstream="bad`+"\uFFFD"+`name:80"}`]; !ok || v != 2 {
+		t.Errorf("failures of the sanitised upstream: %v, %v; metrics %v", v, ok, got)
+	}
+}
