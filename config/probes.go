@@ -21,7 +21,7 @@ const (
 )
 
 // ProbesConfig configures active upstream probes: static targets and
-// targets discovered from nginx and HAProxy configurations.
+// targets discovered from nginx, HAProxy and Apache httpd configurations.
 type ProbesConfig struct {
 	Interval    time.Duration  `yaml:"interval"`    // between two probes of a target
 	Timeout     time.Duration  `yaml:"timeout"`     // of one probe; shorter than interval
@@ -62,6 +62,7 @@ type DiscoverConfig struct {
 	NginxBinary   string        `yaml:"nginx_binary"`   // or the output of `nginx -T`
 	NginxArgs     []string      `yaml:"nginx_args"`     // extra arguments to nginx -T, e.g. [-c, /etc/nginx/nginx.conf]
 	HAProxyConfig string        `yaml:"haproxy_config"` // haproxy.cfg, or a directory of *.cfg
+	ApacheConfig  string        `yaml:"apache_config"`  // httpd.conf / apache2.conf, read with its includes
 	Interval      time.Duration `yaml:"interval"`       // re-discovery; also on reload
 	HTTP          *DiscoverHTTP `yaml:"http"`           // how nginx HTTP peers are probed
 }
@@ -143,7 +144,7 @@ func (d *DiscoverConfig) SetDefaults() { d.Interval = DefaultDiscoveryInterval }
 // Enabled reports whether anything is to be probed.
 func (p *ProbesConfig) Enabled() bool {
 	d := p.Discover
-	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != ""
+	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != "" || d.ApacheConfig != ""
 }
 
 func (p *ProbesConfig) validate() (string, error) {

@@ -35,7 +35,7 @@ func TestLoadGoodProbes(t *testing.T) {
 	}
 	d := p.Discover
 	if d.NginxBinary != "/usr/sbin/nginx" || !reflect.DeepEqual(d.NginxArgs, []string{"-c", "/etc/nginx/nginx.conf"}) ||
-		d.HAProxyConfig != "/etc/haproxy/haproxy.cfg" || d.Interval != 5*time.Minute || d.HTTP.Path != "/status" {
+		d.HAProxyConfig != "/etc/haproxy/haproxy.cfg" || d.ApacheConfig != "/etc/apache2/apache2.conf" || d.Interval != 5*time.Minute || d.HTTP.Path != "/status" {
 		t.Errorf("discover = %+v", d)
 	}
 	if !p.Enabled() {
