@@ -63,6 +63,8 @@ type DiscoverConfig struct {
 	NginxArgs     []string      `yaml:"nginx_args"`     // extra arguments to nginx -T, e.g. [-c, /etc/nginx/nginx.conf]
 	HAProxyConfig string        `yaml:"haproxy_config"` // haproxy.cfg, or a directory of *.cfg
 	ApacheConfig  string        `yaml:"apache_config"`  // httpd.conf / apache2.conf, read with its includes
+	ApacheBinary  string        `yaml:"apache_binary"`  // or the main file `apachectl -t -D DUMP_INCLUDES` names
+	ApacheArgs    []string      `yaml:"apache_args"`    // extra arguments to it, e.g. [-f, /etc/httpd/conf/httpd.conf]
 	Interval      time.Duration `yaml:"interval"`       // re-discovery; also on reload
 	HTTP          *DiscoverHTTP `yaml:"http"`           // how nginx HTTP peers are probed
 }
@@ -144,7 +146,7 @@ func (d *DiscoverConfig) SetDefaults() { d.Interval = DefaultDiscoveryInterval }
 // Enabled reports whether anything is to be probed.
 func (p *ProbesConfig) Enabled() bool {
 	d := p.Discover
-	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != "" || d.ApacheConfig != ""
+	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != "" || d.ApacheConfig != "" || d.ApacheBinary != ""
 }
 
 func (p *ProbesConfig) validate() (string, error) {
@@ -243,6 +245,10 @@ func (d *DiscoverConfig) validate() (string, error) {
 		return "nginx_binary", errors.New("give nginx_config or nginx_binary, not both")
 	case len(d.NginxArgs) > 0 && d.NginxBinary == "":
 		return "nginx_args", errors.New("only with nginx_binary")
+	case d.ApacheConfig != "" && d.ApacheBinary != "":
+		return "apache_binary", errors.New("give apache_config or apache_binary, not both")
+	case len(d.ApacheArgs) > 0 && d.ApacheBinary == "":
+		return "apache_args", errors.New("only with apache_binary")
 	case d.Interval < time.Second:
 		return "interval", fmt.Errorf("must be at least 1s (give a unit, e.g. 1m), got %v", d.Interval)
 	}

@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/badgateway/badgateway_exporter/internal/apachetest"
 	"github.com/badgateway/badgateway_exporter/internal/loopback"
@@ -144,5 +146,36 @@ func shiftLines(s, prefix string, n int) string {
 		}
 		b.WriteString(strconv.Itoa(line + n))
 		s = s[j:]
+	}
+}
+
+// TestApacheBinaryMatchesFile: `apache2 -f CONF -t -D DUMP_INCLUDES` names
+// CONF, and discovery from the binary is discovery from the file.
+func TestApacheBinaryMatchesFile(t *testing.T) {
+	bin := apachetest.Binary(t)
+	dir := apacheFixtureCopy(t)
+	conf := filepath.Join(dir, "httpd.conf")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ts, us, err := ApacheBinary(ctx, bin, []string{"-f", conf}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTs, wantUs, err := ApacheFile(conf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := render(ts, dir), render(wantTs, dir); got != want || len(ts) == 0 {
+		t.Errorf("from the binary:\n%s\nfrom the file:\n%s", got, want)
+	}
+	if got, want := renderUnprobeable(us, dir), renderUnprobeable(wantUs, dir); got != want {
+		t.Errorf("unprobeable from the binary:\n%s\nfrom the file:\n%s", got, want)
+	}
+	broken := filepath.Join(dir, "broken.conf")
+	if err := os.WriteFile(broken, []byte("<VirtualHost *:80>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ApacheBinary(ctx, bin, []string{"-f", broken}, Options{}); err == nil || !strings.Contains(err.Error(), "DUMP_INCLUDES") {
+		t.Errorf("a config apache rejects: %v", err)
 	}
 }

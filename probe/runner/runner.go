@@ -110,7 +110,10 @@ func (m *Manager) Rediscover() {
 	m.discover("haproxy", d.HAProxyConfig != "", func() ([]probe.Target, []probe.Unprobeable, error) {
 		return discover.HAProxy(d.HAProxyConfig)
 	})
-	m.discover("apache", d.ApacheConfig != "", func() ([]probe.Target, []probe.Unprobeable, error) {
+	m.discover("apache", d.ApacheConfig != "" || d.ApacheBinary != "", func() ([]probe.Target, []probe.Unprobeable, error) {
+		if d.ApacheBinary != "" {
+			return discover.ApacheBinary(ctx, d.ApacheBinary, d.ApacheArgs, o)
+		}
 		return discover.ApacheFile(d.ApacheConfig, o)
 	})
 	targets := slices.Clone(m.static)

@@ -151,3 +151,29 @@ func TestManagerApache(t *testing.T) {
 		t.Errorf("status page:\n%s", status)
 	}
 }
+
+// TestManagerApacheBinary: with apache_binary, the main file comes from its
+// `-t -D DUMP_INCLUDES` output (here a script standing in for apachectl).
+func TestManagerApacheBinary(t *testing.T) {
+	dir := t.TempDir()
+	refused := probetest.ClosedPort(t)
+	conf := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(conf, []byte("ProxyPass / http://"+refused+"/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "apachectl")
+	body := "#!/bin/sh\n[ \"$*\" = \"-f " + conf + " -t -D DUMP_INCLUDES\" ] || exit 1\nprintf 'Included configuration files:\\n  (*) %s\\n' " + conf + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := New(nil)
+	t.Cleanup(m.Stop)
+	if err := m.Apply(config.ProbesConfig{Interval: 200 * time.Millisecond, Timeout: 150 * time.Millisecond, Concurrency: 4,
+		Discover: config.DiscoverConfig{ApacheBinary: script, ApacheArgs: []string{"-f", conf}, Interval: time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	m.Start()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(m.Collector())
+	waitMetrics(t, reg, fmt.Sprintf(`badgateway_probe_success{group="",proxy="apache",upstream=%q} 0`, refused))
+}
