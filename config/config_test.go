@@ -68,6 +68,8 @@ func TestNothingToDo(t *testing.T) {
 		"syslog":          "syslog:\n  - listen: udp://127.0.0.1:5514\n",
 		"probes targets":  "probes:\n  targets:\n    - upstream: 127.0.0.1:80\n",
 		"probes discover": "probes:\n  discover:\n    haproxy_config: /h.cfg\n",
+		"apache discover": "probes:\n  discover:\n    apache_config: /etc/apache2/apache2.conf\n",
+		"apache binary":   "probes:\n  discover:\n    apache_binary: /usr/sbin/apache2ctl\n    apache_args: [-f, /etc/apache2/apache2.conf]\n",
 	} {
 		if _, err := Parse([]byte(yml), "ok.yml"); err != nil {
 			t.Errorf("%s alone: %v", name, err)

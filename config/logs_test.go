@@ -26,7 +26,7 @@ func TestInvalidAccessAndSyslogConfigs(t *testing.T) {
 		"invalid-access-two-formats.yml":        "testdata/invalid-access-two-formats.yml:4: logs[0].log_format_name: give exactly one of log_format, log_format_name and log_format_from",
 		"invalid-access-field-on-error-log.yml": "testdata/invalid-access-field-on-error-log.yml:3: logs[0].log_format_name: only for format nginx_access",
 		"invalid-syslog-listen.yml":             "testdata/invalid-syslog-listen.yml:2: syslog[0].listen: ",
-		"invalid-syslog-route.yml":              `testdata/invalid-syslog-route.yml:3: syslog[0].routes: tag "nginx": format nginx_access cannot be read from syslog (use nginx_error or haproxy)`,
+		"invalid-syslog-route.yml":              `testdata/invalid-syslog-route.yml:3: syslog[0].routes: tag "nginx": format nginx_access cannot be read from syslog (use nginx_error, haproxy or apache_error)`,
 	} {
 		t.Run(file, func(t *testing.T) {
 			_, err := Load(filepath.Join("testdata", file))

@@ -21,7 +21,7 @@ const (
 )
 
 // ProbesConfig configures active upstream probes: static targets and
-// targets discovered from nginx and HAProxy configurations.
+// targets discovered from nginx, HAProxy and Apache httpd configurations.
 type ProbesConfig struct {
 	Interval    time.Duration  `yaml:"interval"`    // between two probes of a target
 	Timeout     time.Duration  `yaml:"timeout"`     // of one probe; shorter than interval
@@ -62,6 +62,9 @@ type DiscoverConfig struct {
 	NginxBinary   string        `yaml:"nginx_binary"`   // or the output of `nginx -T`
 	NginxArgs     []string      `yaml:"nginx_args"`     // extra arguments to nginx -T, e.g. [-c, /etc/nginx/nginx.conf]
 	HAProxyConfig string        `yaml:"haproxy_config"` // haproxy.cfg, or a directory of *.cfg
+	ApacheConfig  string        `yaml:"apache_config"`  // httpd.conf / apache2.conf, read with its includes
+	ApacheBinary  string        `yaml:"apache_binary"`  // or the main file `apachectl -t -D DUMP_INCLUDES` names
+	ApacheArgs    []string      `yaml:"apache_args"`    // extra arguments to it, e.g. [-f, /etc/httpd/conf/httpd.conf]
 	Interval      time.Duration `yaml:"interval"`       // re-discovery; also on reload
 	HTTP          *DiscoverHTTP `yaml:"http"`           // how nginx HTTP peers are probed
 }
@@ -143,7 +146,7 @@ func (d *DiscoverConfig) SetDefaults() { d.Interval = DefaultDiscoveryInterval }
 // Enabled reports whether anything is to be probed.
 func (p *ProbesConfig) Enabled() bool {
 	d := p.Discover
-	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != ""
+	return len(p.Targets) > 0 || d.NginxConfig != "" || d.NginxBinary != "" || d.HAProxyConfig != "" || d.ApacheConfig != "" || d.ApacheBinary != ""
 }
 
 func (p *ProbesConfig) validate() (string, error) {
@@ -242,6 +245,10 @@ func (d *DiscoverConfig) validate() (string, error) {
 		return "nginx_binary", errors.New("give nginx_config or nginx_binary, not both")
 	case len(d.NginxArgs) > 0 && d.NginxBinary == "":
 		return "nginx_args", errors.New("only with nginx_binary")
+	case d.ApacheConfig != "" && d.ApacheBinary != "":
+		return "apache_binary", errors.New("give apache_config or apache_binary, not both")
+	case len(d.ApacheArgs) > 0 && d.ApacheBinary == "":
+		return "apache_args", errors.New("only with apache_binary")
 	case d.Interval < time.Second:
 		return "interval", fmt.Errorf("must be at least 1s (give a unit, e.g. 1m), got %v", d.Interval)
 	}

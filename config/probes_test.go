@@ -35,7 +35,7 @@ func TestLoadGoodProbes(t *testing.T) {
 	}
 	d := p.Discover
 	if d.NginxBinary != "/usr/sbin/nginx" || !reflect.DeepEqual(d.NginxArgs, []string{"-c", "/etc/nginx/nginx.conf"}) ||
-		d.HAProxyConfig != "/etc/haproxy/haproxy.cfg" || d.Interval != 5*time.Minute || d.HTTP.Path != "/status" {
+		d.HAProxyConfig != "/etc/haproxy/haproxy.cfg" || d.ApacheConfig != "/etc/apache2/apache2.conf" || d.Interval != 5*time.Minute || d.HTTP.Path != "/status" {
 		t.Errorf("discover = %+v", d)
 	}
 	if !p.Enabled() {
@@ -80,6 +80,8 @@ func TestInvalidProbes(t *testing.T) {
 		"unknown-field":     "5: probes.targets[0].tls.insecure: unknown field (known: server_name, insecure_skip_verify, ca_file)",
 		"nginx-both":        "4: probes.discover.nginx_binary: give nginx_config or nginx_binary, not both",
 		"nginx-args":        "4: probes.discover.nginx_args: only with nginx_binary",
+		"apache-both":       "4: probes.discover.apache_binary: give apache_config or apache_binary, not both",
+		"apache-args":       "4: probes.discover.apache_args: only with apache_binary",
 		"dns-server":        `2: probes.dns_server: must be host:port, got "127.0.0.1"`,
 		"discover-interval": "4: probes.discover.interval: must be at least 1s (give a unit, e.g. 1m), got 0s",
 		"unix":              `3: probes.targets[0].upstream: bad address "unix:": a unix socket needs a path and a tcp, http or tls module`,

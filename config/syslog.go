@@ -36,7 +36,9 @@ type SyslogConfig struct {
 	// Listen is udp://HOST:PORT, tcp://HOST:PORT or unixgram:///PATH.
 	Listen string `yaml:"listen"`
 	// Routes map a syslog program name (tag) to the format of its
-	// messages: nginx_error or haproxy. Default {haproxy: haproxy, nginx: nginx_error}.
+	// messages: nginx_error, haproxy or apache_error (Apache's `ErrorLog
+	// syslog:local1` tags them httpd, or apache2 on Debian). Default
+	// {haproxy: haproxy, nginx: nginx_error}.
 	Routes map[string]Format `yaml:"routes"`
 	// MaxMessageBytes truncates longer messages (default 64 KiB).
 	MaxMessageBytes int `yaml:"max_message_bytes"`
@@ -109,8 +111,8 @@ func (s *SyslogConfig) validate() (string, error) {
 		return "routes", fmt.Errorf("empty: nothing would be read")
 	}
 	for _, tag := range slices.Sorted(maps.Keys(s.Routes)) {
-		if f := s.Routes[tag]; f != FormatNginxError && f != FormatHAProxy {
-			return "routes", fmt.Errorf("tag %q: format %s cannot be read from syslog (use %s or %s)", tag, f, FormatNginxError, FormatHAProxy)
+		if f := s.Routes[tag]; f != FormatNginxError && f != FormatHAProxy && f != FormatApacheError {
+			return "routes", fmt.Errorf("tag %q: format %s cannot be read from syslog (use %s, %s or %s)", tag, f, FormatNginxError, FormatHAProxy, FormatApacheError)
 		}
 	}
 	if s.MaxMessageBytes < 480 {

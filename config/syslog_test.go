@@ -57,3 +57,15 @@ func TestSyslogKeyCoversSettings(t *testing.T) {
 		}
 	}
 }
+
+// Apache's `ErrorLog syslog:` messages (tag httpd, or apache2 on Debian)
+// may be routed to the apache_error parser.
+func TestSyslogRouteApacheError(t *testing.T) {
+	c, err := Parse([]byte("syslog:\n  - listen: udp://127.0.0.1:5514\n    routes: {httpd: apache_error, apache2: apache_error, nginx: nginx_error}\n"), "apache.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Syslog[0].RouteNames(); r["httpd"] != "apache_error" || r["apache2"] != "apache_error" || r["nginx"] != "nginx_error" {
+		t.Errorf("routes = %v", r)
+	}
+}

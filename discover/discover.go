@@ -1,8 +1,9 @@
 // Package discover finds the upstreams to probe in proxy configurations:
 // nginx (its config files with their includes, or the output of `nginx
-// -T`) and HAProxy (haproxy.cfg). It labels each target the way the logs
+// -T`), HAProxy (haproxy.cfg) and Apache httpd (httpd.conf with its
+// includes). It labels each target the way the logs
 // name the same upstream, so that probe and log metrics join in PromQL:
-// nginx peers by address (each resolved "IP:port", or "unix:/path"),
+// nginx and Apache peers by address (each resolved "IP:port", or "unix:/path"),
 // HAProxy servers as "backend/server".
 //
 // What cannot be probed (a proxy_pass built from variables, a server

@@ -10,12 +10,14 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse"
+	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/syslog"
 )
 
 // syslogSource counts the messages of one syslog listener, routing each by
-// its program name (tag) to the nginx error-log or HAProxy parser. Package
+// its program name (tag) to the nginx error-log, HAProxy or Apache
+// error-log parser. Package
 // syslog serialises the calls, so no locking is needed here.
 type syslogSource struct {
 	stats      collector.SourceStats
@@ -36,8 +38,9 @@ func newSyslogSource(path string, sc config.SyslogConfig, m *collector.Metrics, 
 		stats:  collector.NewSourceStats(path, m, gov),
 		routes: sc.RouteNames(),
 		newParsers: map[string]func() eventParser{
-			string(config.FormatNginxError): func() eventParser { return &nginxerror.Parser{} },
-			string(config.FormatHAProxy):    func() eventParser { return &haproxyParser{} },
+			string(config.FormatNginxError):  func() eventParser { return &nginxerror.Parser{} },
+			string(config.FormatHAProxy):     func() eventParser { return &haproxyParser{} },
+			string(config.FormatApacheError): func() eventParser { return &apacheerror.Parser{} },
 		},
 		parsers: map[string]eventParser{},
 		counter: collector.NewEventCounter(m, gov),

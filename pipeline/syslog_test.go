@@ -92,3 +92,41 @@ func TestStartSyslogSettings(t *testing.T) {
 	}
 	waitCount(t, c.m.SyslogErrors.WithLabelValues("syslog+tcp://127.0.0.1:0", "evicted"), 1)
 }
+
+// Apache's `ErrorLog syslog:local1` sends its error-log lines without the
+// timestamp, tagged with the program name; a route to apache_error reads them.
+func TestSyslogSourceApacheRoute(t *testing.T) {
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	sc := config.SyslogConfig{Routes: map[string]config.Format{"httpd": config.FormatApacheError, "apache2": config.FormatApacheError}}
+	const path = "syslog://127.0.0.1:5514"
+	s := newSyslogSource(path, sc, m, collector.NewGovernor(100, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+	s.Message(&syslog.Message{Tag: []byte("httpd"), Content: []byte("[proxy:error] [pid 1234:tid 5678] (111)Connection refused: [client 127.0.0.1:5555] AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")})
+	s.Message(&syslog.Message{Tag: []byte("apache2"), Content: []byte("[proxy_http:error] [pid 1234:tid 5679] (20014)Internal error (specific information not available): [client 127.0.0.1:5556] AH01102: error reading status line from remote server 127.0.0.1:8081")})
+	s.Message(&syslog.Message{Tag: []byte("apache2"), Content: []byte("[mpm_event:notice] [pid 1:tid 2] AH00489: Apache/2.4.62 (Debian) configured -- resuming normal operations")})
+	if got := testutil.ToFloat64(m.UpstreamErrors.WithLabelValues("apache", "connection_refused", "127.0.0.1:8080", "")); got != 1 {
+		t.Errorf("apache connection_refused = %v, want 1\n%s", got, dumpSeries(t, m.UpstreamErrors))
+	}
+	if got := testutil.ToFloat64(m.LogLines.WithLabelValues(path, "classified")); got != 2 {
+		t.Errorf("classified lines = %v, want 2", got)
+	}
+	if got := testutil.ToFloat64(m.LogLines.WithLabelValues(path, "unrecognized")); got != 0 {
+		t.Errorf("unrecognized lines = %v, want 0", got)
+	}
+}
+
+func dumpSeries(t *testing.T, c prometheus.Collector) string {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			out += m.String() + "\n"
+		}
+	}
+	return out
+}

@@ -66,6 +66,10 @@ LoadModule proxy_balancer_module %[3]s/mod_proxy_balancer.so
 LoadModule ssl_module %[3]s/mod_ssl.so
 `
 
+// BaseConfig is the server part of an httpd.conf in dir listening on
+// addr, with the proxy modules loaded: what Start writes before the site.
+func BaseConfig(dir, addr string) string { return fmt.Sprintf(baseConfig, dir, addr, ModulesDir) }
+
 // Apache is a running httpd.
 type Apache struct {
 	dir, addr string
@@ -90,7 +94,7 @@ func Start(tb testing.TB, site string) *Apache {
 		}
 	}
 	a.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
-	cfg := fmt.Sprintf(baseConfig, a.dir, a.addr, ModulesDir) + strings.ReplaceAll(site, "{{dir}}", a.dir)
+	cfg := BaseConfig(a.dir, a.addr) + strings.ReplaceAll(site, "{{dir}}", a.dir)
 	path := filepath.Join(a.dir, "httpd.conf")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)

@@ -40,7 +40,7 @@ type Manager struct {
 	mu      sync.Mutex // serializes discoveries; guards the fields below
 	cfg     config.ProbesConfig
 	static  []probe.Target
-	found   map[string]found // by source: "nginx", "haproxy"
+	found   map[string]found // by source: "nginx", "haproxy", "apache"
 	errs    map[string]string
 	skipped map[probe.Unprobeable]bool // already logged
 
@@ -93,7 +93,7 @@ func (m *Manager) Apply(cfg config.ProbesConfig) error {
 	return nil
 }
 
-// Rediscover reads the nginx and HAProxy configurations again and updates
+// Rediscover reads the nginx, HAProxy and Apache configurations again and updates
 // the targets.
 func (m *Manager) Rediscover() {
 	m.mu.Lock()
@@ -110,10 +110,16 @@ func (m *Manager) Rediscover() {
 	m.discover("haproxy", d.HAProxyConfig != "", func() ([]probe.Target, []probe.Unprobeable, error) {
 		return discover.HAProxy(d.HAProxyConfig)
 	})
+	m.discover("apache", d.ApacheConfig != "" || d.ApacheBinary != "", func() ([]probe.Target, []probe.Unprobeable, error) {
+		if d.ApacheBinary != "" {
+			return discover.ApacheBinary(ctx, d.ApacheBinary, d.ApacheArgs, o)
+		}
+		return discover.ApacheFile(d.ApacheConfig, o)
+	})
 	targets := slices.Clone(m.static)
 	var unprobeable []probe.Unprobeable
 	var errs []string
-	for _, src := range []string{"nginx", "haproxy"} {
+	for _, src := range []string{"nginx", "haproxy", "apache"} {
 		targets = append(targets, m.found[src].targets...)
 		unprobeable = append(unprobeable, m.found[src].unprobeable...)
 		if e := m.errs[src]; e != "" {

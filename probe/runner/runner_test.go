@@ -119,3 +119,61 @@ func exposition(t *testing.T, reg *prometheus.Registry) string {
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	return rec.Body.String()
 }
+
+// TestManagerApache discovers from an Apache httpd.conf: a balancer
+// member that answers HTTP and one that refuses, under proxy="apache".
+func TestManagerApache(t *testing.T) {
+	live := probetest.Serve(t, "tcp", "127.0.0.1:0", func(c net.Conn) {
+		probetest.ReadRequest(c)
+		_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
+	}).Addr().String()
+	dead := probetest.ClosedPort(t)
+	conf := filepath.Join(t.TempDir(), "httpd.conf")
+	site := fmt.Sprintf("<Proxy balancer://app>\n  BalancerMember http://%s\n  BalancerMember http://%s\n</Proxy>\nProxyPass / balancer://app/\nProxyPass /v http://${BACKEND}/\n", live, dead)
+	if err := os.WriteFile(conf, []byte(site), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := New(nil)
+	t.Cleanup(m.Stop)
+	if err := m.Apply(config.ProbesConfig{Interval: 200 * time.Millisecond, Timeout: 150 * time.Millisecond, Concurrency: 4,
+		Discover: config.DiscoverConfig{ApacheConfig: conf, Interval: time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	m.Start()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(m.Collector())
+	success := func(upstream string) string {
+		return fmt.Sprintf(`badgateway_probe_success{group="balancer://app",proxy="apache",upstream=%q} `, upstream)
+	}
+	waitMetrics(t, reg, success(live)+"1", success(dead)+"0",
+		fmt.Sprintf(`badgateway_probe_http_status_code{upstream=%q} 204`, live))
+	if status := get(t, m.StatusHandler(), "/?format=text"); !strings.Contains(status, "ProxyPass /v http://${BACKEND}/") {
+		t.Errorf("status page:\n%s", status)
+	}
+}
+
+// TestManagerApacheBinary: with apache_binary, the main file comes from its
+// `-t -D DUMP_INCLUDES` output (here a script standing in for apachectl).
+func TestManagerApacheBinary(t *testing.T) {
+	dir := t.TempDir()
+	refused := probetest.ClosedPort(t)
+	conf := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(conf, []byte("ProxyPass / http://"+refused+"/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "apachectl")
+	body := "#!/bin/sh\n[ \"$*\" = \"-f " + conf + " -t -D DUMP_INCLUDES\" ] || exit 1\nprintf 'Included configuration files:\\n  (*) %s\\n' " + conf + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := New(nil)
+	t.Cleanup(m.Stop)
+	if err := m.Apply(config.ProbesConfig{Interval: 200 * time.Millisecond, Timeout: 150 * time.Millisecond, Concurrency: 4,
+		Discover: config.DiscoverConfig{ApacheBinary: script, ApacheArgs: []string{"-f", conf}, Interval: time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	m.Start()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(m.Collector())
+	waitMetrics(t, reg, fmt.Sprintf(`badgateway_probe_success{group="",proxy="apache",upstream=%q} 0`, refused))
+}
