@@ -35,15 +35,7 @@ func apacheFixtureCopy(t *testing.T) string {
 	dir := writeApache(t, nil)
 	info := "LoadModule info_module " + apachetest.ModulesDir + "/mod_info.so\n"
 	files["httpd.conf"] = apachetest.BaseConfig(dir, loopback.FreeTCPAddr(t)) + info + files["httpd.conf"]
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFilesIn(t, dir, files)
 	return dir
 }
 

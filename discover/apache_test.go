@@ -46,6 +46,13 @@ func TestApacheFixture(t *testing.T) {
 func writeApache(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeFilesIn(t, dir, files)
+	return dir
+}
+
+// writeFilesIn writes files (name → content) under dir.
+func writeFilesIn(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -55,7 +62,6 @@ func writeApache(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }
 
 func TestApacheCases(t *testing.T) {
