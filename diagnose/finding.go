@@ -172,3 +172,10 @@ func (r *Report) JSON() ([]byte, error) {
 	}
 	return json.MarshalIndent(r, "", "  ")
 }
+
+// The checklist's parts live in subpackages that import this one:
+// diagnose/checklist runs the checks and assembles a Report (the command),
+// diagnose/hostcheck reads the host (listening sockets and their processes,
+// firewall, SELinux, kernel log), diagnose/logwindow reads the proxies'
+// logs backwards over a time window. Their input is the upstreams as
+// discovery finds them: []probe.Target.
