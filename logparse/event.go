@@ -40,6 +40,8 @@ const (
 	ProxyNginx Proxy = iota
 	ProxyHAProxy
 	ProxyApache
+	ProxyAWSALB // AWS Application Load Balancer access logs
+	ProxyAWSELB // AWS Classic Load Balancer access logs
 )
 
 // String returns the value of the `proxy` label.
@@ -49,6 +51,10 @@ func (p Proxy) String() string {
 		return "haproxy"
 	case ProxyApache:
 		return "apache"
+	case ProxyAWSALB:
+		return "aws_alb"
+	case ProxyAWSELB:
+		return "aws_elb"
 	}
 	return "nginx"
 }

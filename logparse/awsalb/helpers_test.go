@@ -1,0 +1,7 @@
+package awsalb
+
+import "github.com/badgateway/badgateway_exporter/logparse"
+
+type eventT = logparse.Event
+
+const resultUnrecognized = logparse.ResultUnrecognized
