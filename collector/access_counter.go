@@ -5,15 +5,24 @@ package collector
 // source; not safe for concurrent use.
 type AccessCounter struct {
 	m        *Metrics
+	proxy    string // the proxy label: "nginx", or the proxy of NewProxyAccessCounter
 	labels   labeler
 	keyBuf   []byte
 	requests map[string]*series // by server, upstream, status, generated
 	attempts map[string]*series // by upstream, status
+	errors   map[string]*series // by cause, upstream, server
 }
 
 // NewAccessCounter returns the counter of one access log.
 func NewAccessCounter(m *Metrics, gov *Governor) *AccessCounter {
-	return &AccessCounter{m: m, labels: newLabeler(m, gov), requests: map[string]*series{}, attempts: map[string]*series{}}
+	return NewProxyAccessCounter(m, gov, "nginx")
+}
+
+// NewProxyAccessCounter returns the counter of one access log written by
+// proxy (the `proxy` label, e.g. "aws_alb").
+func NewProxyAccessCounter(m *Metrics, gov *Governor, proxy string) *AccessCounter {
+	return &AccessCounter{m: m, proxy: proxy, labels: newLabeler(m, gov),
+		requests: map[string]*series{}, attempts: map[string]*series{}, errors: map[string]*series{}}
 }
 
 // fresh drops the cached series after the governor expired values.
@@ -21,6 +30,7 @@ func (c *AccessCounter) fresh() {
 	if c.labels.stale() {
 		clear(c.requests)
 		clear(c.attempts)
+		clear(c.errors)
 	}
 }
 
@@ -41,9 +51,9 @@ func (c *AccessCounter) Request(server, upstream, status []byte, generated bool)
 		srv := c.labels.admit(s, "server", server)
 		up := c.labels.admit(s, "upstream", upstream)
 		st := c.labels.statusLabel(s, status)
-		s.counters = append(s.counters, c.m.Requests.WithLabelValues("nginx", srv, up, st))
+		s.counters = append(s.counters, c.m.Requests.WithLabelValues(c.proxy, srv, up, st))
 		if generated && len(status) == 3 && status[0] == '5' {
-			s.counters = append(s.counters, c.m.GeneratedResponses.WithLabelValues("nginx", srv, up, st))
+			s.counters = append(s.counters, c.m.GeneratedResponses.WithLabelValues(c.proxy, srv, up, st))
 		}
 		cacheSeries(c.requests, b, s)
 	}
@@ -61,14 +71,34 @@ func (c *AccessCounter) Attempt(upstream, status []byte, seconds float64) {
 	if !ok {
 		s = &series{}
 		up := c.labels.admit(s, "upstream", upstream)
-		s.counters = append(s.counters, c.m.UpstreamAttempts.WithLabelValues("nginx", up, c.labels.statusLabel(s, status)))
-		s.observer = c.m.UpstreamResponse.WithLabelValues("nginx", up)
+		s.counters = append(s.counters, c.m.UpstreamAttempts.WithLabelValues(c.proxy, up, c.labels.statusLabel(s, status)))
+		s.observer = c.m.UpstreamResponse.WithLabelValues(c.proxy, up)
 		cacheSeries(c.attempts, b, s)
 	}
 	s.inc()
 	if seconds >= 0 {
 		s.observer.Observe(seconds)
 	}
+}
+
+// UpstreamError counts one upstream failure of a request by its cause
+// (badgateway_upstream_errors_total), for access logs whose lines tell the
+// cause (AWS load balancers).
+func (c *AccessCounter) UpstreamError(cause string, upstream, server []byte) {
+	c.fresh()
+	b := append(c.keyBuf[:0], cause...)
+	b = append(append(b, 0), upstream...)
+	b = append(append(b, 0), server...)
+	c.keyBuf = b
+	s, ok := c.errors[string(b)]
+	if !ok {
+		s = &series{}
+		up := c.labels.admit(s, "upstream", upstream)
+		srv := c.labels.admit(s, "server", server)
+		s.counters = append(s.counters, c.m.UpstreamErrors.WithLabelValues(c.proxy, cause, up, srv))
+		cacheSeries(c.errors, b, s)
+	}
+	s.inc()
 }
 
 // cacheSeries stores s under key unless the cache is full: then the series

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -62,9 +63,17 @@ const (
 	FormatNginxAccess Format = "nginx_access"
 	FormatHAProxy     Format = "haproxy"
 	FormatApacheError Format = "apache_error"
+	// AWS load balancer access logs: files (.log.gz, or .log) that are
+	// complete when they appear, each read once (see IsArchive).
+	FormatAWSALB Format = "aws_alb" // Application Load Balancer
+	FormatAWSELB Format = "aws_elb" // Classic Load Balancer
 )
 
-var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError}
+var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError, FormatAWSALB, FormatAWSELB}
+
+// IsArchive reports whether the format's files are written whole and read
+// once each (AWS access logs) rather than followed as they grow.
+func (f Format) IsArchive() bool { return f == FormatAWSALB || f == FormatAWSELB }
 
 // UnmarshalYAML accepts only known format names.
 func (f *Format) UnmarshalYAML(node *yaml.Node) error {
@@ -90,6 +99,9 @@ func (l *LogConfig) validate() (string, error) {
 	}
 	if _, err := filepath.Match(l.Path, ""); err != nil {
 		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
+	}
+	if l.Format.IsArchive() && !strings.HasSuffix(l.Path, ".gz") && !strings.HasSuffix(l.Path, ".log") {
+		return "path", fmt.Errorf("format %s reads access-log files as AWS writes them: the path must end in .log.gz (ALB) or .log (Classic), e.g. /var/log/alb/*.log.gz; got %q", l.Format, l.Path)
 	}
 	if l.Format != FormatNginxAccess {
 		for field, set := range map[string]bool{"log_format": l.LogFormat != "", "log_format_escape": l.LogFormatEscape != "",
