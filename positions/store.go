@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/badgateway/badgateway_exporter/archivelog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
 
@@ -33,17 +34,24 @@ const formatVersion = 1
 // Logs are the positions of the files of each log, by configured path.
 type Logs map[string][]tailer.Position
 
-// document is the file's content.
+// Archives are what was read of the files of each archive log (AWS access
+// logs: files read once each), by configured path.
+type Archives map[string][]archivelog.Position
+
+// document is the file's content. Archives was added later, omitted when
+// empty: files written without archive logs are unchanged.
 type document struct {
-	Version int  `json:"version"`
-	Logs    Logs `json:"logs"`
+	Version  int      `json:"version"`
+	Logs     Logs     `json:"logs"`
+	Archives Archives `json:"archives,omitempty"`
 }
 
 // Store is an open positions file.
 type Store struct {
-	path string
-	lock *os.File
-	logs Logs
+	path     string
+	lock     *os.File
+	logs     Logs
+	archives Archives
 }
 
 // ErrLocked is returned by Open when another process uses the file.
@@ -67,7 +75,7 @@ func Open(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("positions: lock %s: %w", path, err)
 	}
-	s := &Store{path: path, lock: lock, logs: Logs{}}
+	s := &Store{path: path, lock: lock, logs: Logs{}, archives: Archives{}}
 	if err := s.load(); err != nil {
 		return s, err
 	}
@@ -106,8 +114,18 @@ func (s *Store) load() error {
 			}
 		}
 	}
+	for log, ps := range doc.Archives {
+		for _, p := range ps {
+			if !p.Valid() {
+				return fmt.Errorf("positions: %s: archive log %q: invalid position %+v", s.path, log, p)
+			}
+		}
+	}
 	if doc.Logs != nil {
 		s.logs = doc.Logs
+	}
+	if doc.Archives != nil {
+		s.archives = doc.Archives
 	}
 	return nil
 }
@@ -122,19 +140,30 @@ func (s *Store) Lookup(log string) ([]tailer.Position, bool) {
 	return ps, ok
 }
 
-// Reset forgets what was loaded (a file that could not be read).
-func (s *Store) Reset() { s.logs = Logs{} }
+// LookupArchive returns what was read of an archive log's files, and
+// whether the log was saved before.
+func (s *Store) LookupArchive(log string) ([]archivelog.Position, bool) {
+	ps, ok := s.archives[log]
+	return ps, ok
+}
 
-// Save replaces the file's content with logs, atomically.
-func (s *Store) Save(logs Logs) error {
-	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs}, "", " ")
+// Reset forgets what was loaded (a file that could not be read).
+func (s *Store) Reset() { s.logs, s.archives = Logs{}, Archives{} }
+
+// Save replaces the followed logs' positions with logs, atomically,
+// keeping the archive logs' as they are.
+func (s *Store) Save(logs Logs) error { return s.SaveAll(logs, s.archives) }
+
+// SaveAll replaces the file's content with logs and archives, atomically.
+func (s *Store) SaveAll(logs Logs, archives Archives) error {
+	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs, Archives: archives}, "", " ")
 	if err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
 	if err := writeAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
-	s.logs = logs
+	s.logs, s.archives = logs, archives
 	return nil
 }
 
