@@ -71,7 +71,7 @@ func (c *Pipeline) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 			return nil, err
 		}
 		switch {
-		case r == nil:
+		case r == nil, r.cfg.Format.IsArchive() != lc.Format.IsArchive(): // a new log, or read another way: started afresh
 			plan.start = append(plan.start, logStart{lc, format, newCounter})
 		case !r.cfg.SameSettings(lc) || r.format != format:
 			plan.changed = append(plan.changed, logStart{lc, format, newCounter})
@@ -99,7 +99,21 @@ func (c *Pipeline) commitLogs(plan *logPlan) {
 		}
 	}
 	for _, st := range plan.start {
+		if old := c.sources[st.lc.Path]; old != nil { // now read as an archive, or no longer
+			if err := c.stopLog(st.lc.Path, old); err != nil {
+				c.logger.Warn("Stopping log follower", "path", st.lc.Path, "err", err)
+			}
+		}
 		counters := newCounterSwitch(st.newCounter)
+		if st.lc.Format.IsArchive() {
+			a, err := c.readArchive(st.lc, counters)
+			if err != nil { // only a bad glob fails here, never a checked config
+				c.logger.Error("Starting archive log reader failed", "path", st.lc.Path, "err", err)
+				continue
+			}
+			c.sources[st.lc.Path] = &runningLog{cfg: st.lc, archive: a, counters: counters}
+			continue
+		}
 		g, err := c.follow(st.lc, counters)
 		if err != nil { // only invalid tail options fail here, never a checked config
 			c.logger.Error("Starting log follower failed", "path", st.lc.Path, "err", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/badgateway/badgateway_exporter/archivelog"
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
@@ -37,9 +38,10 @@ type Pipeline struct {
 // runningLog is a followed log and the settings in force.
 type runningLog struct {
 	cfg      config.LogConfig
-	format   string // the compiled access-log format (log_format_from can change under an unchanged cfg)
-	g        *tailer.Group
-	counters *counterSwitch // what counts its lines; replaced when the settings change
+	format   string             // the compiled access-log format (log_format_from can change under an unchanged cfg)
+	g        *tailer.Group      // a followed log; nil for an archive log
+	archive  *archivelog.Reader // an archive log (files read once each: AWS access logs)
+	counters *counterSwitch     // what counts its lines; replaced when the settings change
 }
 
 // counterSwitch holds the line-counter factory of a log. A reload that
@@ -118,7 +120,12 @@ func (c *Pipeline) follow(lc config.LogConfig, counters *counterSwitch) (*tailer
 
 // stopLog stops a log's tails and frees its files for other entries.
 func (c *Pipeline) stopLog(path string, r *runningLog) error {
-	err := r.g.Stop()
+	var err error
+	if r.archive != nil {
+		err = r.archive.Stop()
+	} else {
+		err = r.g.Stop()
+	}
 	c.claims.release(path)
 	return err
 }
@@ -138,6 +145,10 @@ func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path
 	case config.FormatHAProxy:
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
+		}, "", nil
+	case config.FormatAWSALB, config.FormatAWSELB:
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newAWSLogFile(path, lc.Path, lc.Format, c.m, c.gov, logger)
 		}, "", nil
 	case config.FormatApacheError:
 		return func(path string, logger *slog.Logger) lineCounter {
@@ -159,10 +170,10 @@ func (c *Pipeline) Close() {
 	c.gov.StopExpiry()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	final := positions.Logs{}
+	final, archives := positions.Logs{}, positions.Archives{}
 	for path, r := range c.sources {
 		c.stopLog(path, r)
-		final[path] = r.g.Positions()
+		r.savePositionsTo(path, final, archives)
 		delete(c.sources, path)
 	}
 	for addr, r := range c.listeners {
@@ -170,7 +181,7 @@ func (c *Pipeline) Close() {
 		delete(c.listeners, addr)
 	}
 	if c.store != nil {
-		c.savePositions(final)
+		c.savePositions(final, archives)
 		if err := c.store.Close(); err != nil {
 			c.logger.Warn("Closing the positions file", "err", err)
 		}

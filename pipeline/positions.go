@@ -46,15 +46,24 @@ func (c *Pipeline) SavePositions() {
 	if c.store == nil {
 		return
 	}
-	logs := positions.Logs{}
+	logs, archives := positions.Logs{}, positions.Archives{}
 	for path, r := range c.sources {
-		logs[path] = r.g.Positions()
+		r.savePositionsTo(path, logs, archives)
 	}
-	c.savePositions(logs)
+	c.savePositions(logs, archives)
 }
 
-func (c *Pipeline) savePositions(logs positions.Logs) {
-	if err := c.store.Save(logs); err != nil {
+// savePositionsTo adds where the log stands to logs or archives.
+func (r *runningLog) savePositionsTo(path string, logs positions.Logs, archives positions.Archives) {
+	if r.archive != nil {
+		archives[path] = r.archive.Positions()
+		return
+	}
+	logs[path] = r.g.Positions()
+}
+
+func (c *Pipeline) savePositions(logs positions.Logs, archives positions.Archives) {
+	if err := c.store.SaveAll(logs, archives); err != nil {
 		c.m.PositionsSaveErrors.Inc()
 		c.logger.Error("Cannot save positions; after a restart some lines may be counted again or missed", "file", c.store.Path(), "err", err)
 		return
