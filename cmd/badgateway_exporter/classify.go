@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -113,6 +114,14 @@ func closeInputs(inputs []input) {
 func classifyReader(name string, r io.Reader, proxy string, sink resultSink) error {
 	c := newRecordJoiner(name, proxy, sink)
 	br := bufio.NewReaderSize(r, 64*1024)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b { // gzip (AWS access logs): streamed
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64*1024)
+	}
 	for {
 		line, err := readLine(br)
 		if len(line) > 0 || err == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/badgateway/badgateway_exporter/logparse"
 	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
+	"github.com/badgateway/badgateway_exporter/logparse/awsalb"
 	"github.com/badgateway/badgateway_exporter/logparse/haproxy"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 )
@@ -13,10 +14,11 @@ import (
 // and, with --proxy=auto, HAProxy lines come in between.
 type recordJoiner struct {
 	file    string
-	proxy   string // auto, nginx, haproxy or apache
+	proxy   string // auto, nginx, haproxy, apache, aws_alb or aws_elb
 	nginx   nginxerror.Parser
 	haproxy haproxy.Parser
 	apache  apacheerror.Parser
+	aws     awsalb.Parser
 	sink    resultSink
 	n       int
 	queue   []queued     // lines held back while an nginx record is open, in input order
@@ -49,16 +51,29 @@ func (j *recordJoiner) line(b []byte) {
 			proxy = "apache"
 		case haproxy.LooksLike(b):
 			proxy = "haproxy"
+		case awsalb.LooksLike(b): // after HAProxy and Apache: an ALB line starts with its type, a Classic one with a timestamp
+			if k, _ := awsalb.Detect(b); k == awsalb.KindELB {
+				proxy = "aws_elb"
+			} else {
+				proxy = "aws_alb"
+			}
 		default:
 			proxy = "nginx"
 		}
 	}
 	cur := lineResult{File: j.file, Line: j.n, Proxy: proxy, Cause: "none"}
 	j.emitted, j.spans = j.emitted[:0], j.spans[:0]
-	if proxy == "haproxy" || proxy == "apache" { // one line, one record: it never joins the nginx record
-		if proxy == "apache" {
+	if proxy != "nginx" { // one line, one record: it never joins the nginx record
+		switch proxy {
+		case "apache":
 			cur.Result = j.apache.Parse(b, j.emit).String()
-		} else {
+		case "aws_alb", "aws_elb":
+			j.aws.Kind = awsalb.KindALB
+			if proxy == "aws_elb" {
+				j.aws.Kind = awsalb.KindELB
+			}
+			cur.Result = j.aws.Parse(b, j.emit).String()
+		default:
 			cur.Result = j.haproxy.Parse(b, j.emit).String()
 		}
 		if len(j.emitted) > 0 {

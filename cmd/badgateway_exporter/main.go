@@ -60,7 +60,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 	classify := &classifyOptions{}
 	classifyCmd := app.Command("classify", "Classify the lines of log files (or stdin) and print what failed and why, without Prometheus.")
-	classifyCmd.Flag("proxy", "Which proxy wrote the lines: auto (decides per line), nginx, haproxy or apache.").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy", "apache")
+	classifyCmd.Flag("proxy", "Which proxy wrote the lines: auto (decides per line), nginx, haproxy, apache, aws_alb or aws_elb (AWS load balancer access logs; .gz files are decompressed).").Default("auto").EnumVar(&classify.proxy, "auto", "nginx", "haproxy", "apache", "aws_alb", "aws_elb")
 	classifyCmd.Flag("output", "table (counts by cause and upstream with fix hints) or jsonl (one JSON object per input line).").Default("table").EnumVar(&classify.output, "table", "jsonl")
 	classifyCmd.Arg("file", "Log files to read; none or - reads standard input.").StringsVar(&classify.files)
 

@@ -22,7 +22,7 @@ func TestHelpListsEachCommandsOwnFlags(t *testing.T) {
 			t.Errorf("--help lacks %q:\n%s", want, top.String())
 		}
 	}
-	if !strings.Contains(strings.Join(strings.Fields(cls.String()), " "), "auto (decides per line), nginx, haproxy or apache") {
+	if !strings.Contains(strings.Join(strings.Fields(cls.String()), " "), "auto (decides per line), nginx, haproxy, apache, aws_alb or aws_elb") {
 		t.Errorf("classify --help does not list --proxy's values:\n%s", cls.String())
 	}
 	for _, serveOnly := range []string{"--config.file", "--web.listen-address", "--web.max-requests"} {
