@@ -1,6 +1,7 @@
 package awsalb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -77,20 +78,32 @@ func isStatus(b []byte) bool {
 func dash(b []byte) bool { return len(b) == 1 && b[0] == '-' }
 
 // indexSpace returns the offset of the first space in b at or after i, or
-// len(b). Unquoted fields are short to middling (ARNs, timestamps): eight
-// bytes at a time without a call beats both a byte loop and IndexByte. The
-// zero-byte test (x-0x01…)&^x&0x80… can flag bytes after the first match
-// (a borrow), never before it, so the lowest flag is exact.
-func indexSpace(b []byte, i int) int {
-	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:]) ^ 0x2020202020202020
+// len(b); indexQuote the same for a double quote.
+func indexSpace(b []byte, i int) int { return indexByte(b, i, ' ', 0x2020202020202020) }
+func indexQuote(b []byte, i int) int { return indexByte(b, i, '"', 0x2222222222222222) }
+
+// indexByte finds c (repeated in every byte of rep) in b from i. Most
+// fields are short: the first 16 bytes are searched eight at a time without
+// a call (the zero-byte test (x-0x01…)&^x&0x80… can flag bytes after the
+// first match - a borrow - never before it, so the lowest flag is exact);
+// the rest of a long field (an ARN, a user agent) by IndexByte's vector
+// code.
+func indexByte(b []byte, i int, c byte, rep uint64) int {
+	for range 2 {
+		if i+8 > len(b) {
+			for i < len(b) && b[i] != c {
+				i++
+			}
+			return i
+		}
+		x := binary.LittleEndian.Uint64(b[i:]) ^ rep
 		if t := (x - 0x0101010101010101) &^ x & 0x8080808080808080; t != 0 {
 			return i + bits.TrailingZeros64(t)>>3
 		}
 		i += 8
 	}
-	for i < len(b) && b[i] != ' ' {
-		i++
+	if j := bytes.IndexByte(b[i:], c); j >= 0 {
+		return i + j
 	}
-	return i
+	return len(b)
 }

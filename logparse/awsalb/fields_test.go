@@ -2,6 +2,7 @@ package awsalb
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,10 @@ func TestIndexSpace(t *testing.T) {
 			}
 			if got := indexSpace([]byte(s), i); got != want {
 				t.Errorf("indexSpace(%q, %d) = %d, want %d", s, i, got, want)
+			}
+			q := strings.ReplaceAll(s, " ", `"`)
+			if got := indexQuote([]byte(q), i); got != want {
+				t.Errorf("indexQuote(%q, %d) = %d, want %d", q, i, got, want)
 			}
 		}
 	}

@@ -1,9 +1,10 @@
 package awsalb
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // ParseError says why a line is not an access-log entry of the expected
@@ -72,19 +73,30 @@ func parse(b []byte, kind Kind, rec *Record) error {
 		}
 		var f []byte
 		if b[pos] != '"' {
-			end := indexSpace(b, pos+1)
+			// Most unquoted fields (times, statuses, sizes, "-") end within
+			// the next eight bytes: test them here, without a call.
+			end := pos + 1
+			if end+8 <= len(b) {
+				x := binary.LittleEndian.Uint64(b[end:]) ^ 0x2020202020202020
+				if t := (x - 0x0101010101010101) &^ x & 0x8080808080808080; t != 0 {
+					end += bits.TrailingZeros64(t) >> 3
+				} else {
+					end = indexSpace(b, end+8)
+				}
+			} else {
+				end = indexSpace(b, end)
+			}
 			f, pos = b[pos:end], end+1
 		} else {
 			start := pos + 1
 			i := start
 			for {
-				q := bytes.IndexByte(b[i:], '"')
-				if q < 0 {
+				i = indexQuote(b, i)
+				if i == len(b) {
 					rec.top = 0
 					return &ParseError{"unterminated quoted field", idx - first + 1}
 				}
-				i += q
-				if !escaped(b, start, i) {
+				if b[i-1] != '\\' || !escaped(b, start, i) {
 					break
 				}
 				i++
