@@ -129,12 +129,17 @@ func (r *Reader) run() {
 	defer close(r.done)
 	t := time.NewTicker(r.opts.PollInterval)
 	defer t.Stop()
+	wake := make(chan struct{}, 1)
+	if w := watchDir(r.opts.Glob, wake, r.stop); w != nil {
+		defer w.Close()
+	}
 	for {
 		r.scan()
 		select {
 		case <-r.stop:
 			return
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }
