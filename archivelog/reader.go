@@ -49,6 +49,9 @@ type Options struct {
 	// PollInterval is how often the glob is expanded again (default 1s).
 	PollInterval time.Duration
 	Logger       *slog.Logger
+	// Forget, if set, is called (from the reading goroutine) with the path
+	// of a file that no longer matches the glob: it is forgotten.
+	Forget func(path string)
 }
 
 // Reader reads the files of a glob once each.
@@ -195,13 +198,20 @@ func (r *Reader) scan() {
 		}
 		r.read(c, st)
 	}
+	var gone []string
 	r.mu.Lock()
-	for id := range r.states {
+	for id, p := range r.states {
 		if !seen[id] {
 			delete(r.states, id)
+			gone = append(gone, p.Name)
 		}
 	}
 	r.mu.Unlock()
+	if r.opts.Forget != nil {
+		for _, name := range gone {
+			r.opts.Forget(name)
+		}
+	}
 	r.scans.Add(1)
 }
 

@@ -267,3 +267,27 @@ func TestCorruptAndHostileFiles(t *testing.T) {
 		t.Fatal("a corrupt file was read again although it did not change")
 	}
 }
+
+func TestForgetsDeletedFiles(t *testing.T) {
+	dir := t.TempDir()
+	rec := newRecorder()
+	var mu sync.Mutex
+	var forgotten []string
+	r := start(t, Options{Glob: filepath.Join(dir, "*.log.gz"), Forget: func(p string) {
+		mu.Lock()
+		forgotten = append(forgotten, filepath.Base(p))
+		mu.Unlock()
+	}}, rec)
+	defer r.Stop()
+	path := filepath.Join(dir, "a.log.gz")
+	writeRenamed(t, path, gzipLines(t, "a", 3))
+	waitFor(t, "a read", func() bool { return rec.count("a.log.gz") == 3 && len(r.Positions()) == 1 })
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a forgotten", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(forgotten) == 1 && forgotten[0] == "a.log.gz" && len(r.Positions()) == 0
+	})
+}

@@ -100,7 +100,7 @@ func (l *LogConfig) validate() (string, error) {
 	if _, err := filepath.Match(l.Path, ""); err != nil {
 		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
 	}
-	if l.Format.IsArchive() && !strings.HasSuffix(l.Path, ".gz") && !strings.HasSuffix(l.Path, ".log") {
+	if l.Format.IsArchive() && l.Path != "" && !strings.HasSuffix(l.Path, ".gz") && !strings.HasSuffix(l.Path, ".log") {
 		return "path", fmt.Errorf("format %s reads access-log files as AWS writes them: the path must end in .log.gz (ALB) or .log (Classic), e.g. /var/log/alb/*.log.gz; got %q", l.Format, l.Path)
 	}
 	if l.Format != FormatNginxAccess {

@@ -17,7 +17,8 @@ func (c *Pipeline) readArchive(lc config.LogConfig, counters *counterSwitch) (*a
 	if matches, _ := filepath.Glob(lc.Path); len(matches) == 0 {
 		c.logger.Warn("No file matches the log path yet; waiting for files", "path", lc.Path)
 	}
-	opts := archivelog.Options{Glob: lc.Path, FromBeginning: lc.FromBeginning, Logger: c.logger}
+	opts := archivelog.Options{Glob: lc.Path, FromBeginning: lc.FromBeginning, Logger: c.logger,
+		Forget: func(file string) { c.claims.releaseFile(file, lc.Path) }}
 	if c.store != nil {
 		opts.Positions, opts.Resume = c.store.LookupArchive(lc.Path)
 	}

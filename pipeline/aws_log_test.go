@@ -268,3 +268,31 @@ func TestAWSLogFileHostileLines(t *testing.T) {
 		t.Errorf("connection_refused on shop-alb %v, want 1", got)
 	}
 }
+
+// The claims of an archive log's files are released when the files go:
+// they do not grow with every file ever read.
+func TestAWSArchiveReleasesClaimsOfDeletedFiles(t *testing.T) {
+	dir := t.TempDir()
+	reg := prometheus.NewRegistry()
+	c := New(reg, slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\n    format: aws_alb\n", filepath.Join(dir, "*.log.gz")))); err != nil {
+		t.Fatal(err)
+	}
+	p, d := albFile(t, dir, "20240501T1000Z", 1)
+	syncFile(t, p, d)
+	waitCounted(t, reg, float64(len(albMix)))
+	claimed := func() bool {
+		c.claims.mu.Lock()
+		defer c.claims.mu.Unlock()
+		_, ok := c.claims.owners[p]
+		return ok
+	}
+	if !claimed() {
+		t.Fatal("the file read is not claimed")
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the claim released", func() bool { return !claimed() })
+}

@@ -39,6 +39,16 @@ func (fc *fileClaims) release(owner string) {
 	}
 }
 
+// releaseFile forgets that owner reads file (a file of an archive log
+// that is gone), so the claims do not grow with every file ever read.
+func (fc *fileClaims) releaseFile(file, owner string) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.owners[file] == owner {
+		delete(fc.owners, file)
+	}
+}
+
 // handlerFor returns the handler of file for the log configured as owner.
 // While another entry counts the file, it reads and drops its lines; it
 // takes the file over, at the next line, once that entry is gone.
