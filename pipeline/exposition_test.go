@@ -32,6 +32,7 @@ const (
 	feedNginxError = iota
 	feedNginxAccess
 	feedHAProxy
+	feedAWSALB
 	feedKinds
 )
 
@@ -54,6 +55,8 @@ func feedExposition(tb testing.TB, kind int, input []byte) (*prometheus.Registry
 			tb.Fatal(err)
 		}
 		lc = newAccessLogFile("/fuzz/access.log", p, "fallback", m, gov, slog.New(slog.DiscardHandler))
+	case feedAWSALB:
+		lc = newAWSLogFile("/fuzz/alb.log.gz", "/fuzz/*.log.gz", config.FormatAWSALB, m, gov, slog.New(slog.DiscardHandler))
 	default:
 		lc = newHAProxyLogFile("/fuzz/haproxy.log", m, gov)
 	}
@@ -128,6 +131,9 @@ func hostileLines() []string {
 		"127.0.0.1 - - [21/Nov/2026:11:01:14 +0000] \"GET / HTTP/1.1\" 502 0 \"-\" \"-\" sh\xffop 0.001 10.0.0.\xff:80, " + huge + " 502, 502 0.001, 0.002 -, - 0.000, 0.001",
 		"\x00\x00\x00",
 		"\xff\xfe\xfd",
+		albEntry("10.0.0.\xff:80", "-1 -1 -1", "502", "-"),
+		strings.Replace(albEntry("-", "-1 -1 -1", "503", "-"), "targetgroup/shop-targets/", "targetgroup/"+huge+"/", 1),
+		strings.Replace(albEntry("10.0.0.1:80", "0.001 4.205 -1", "502", "-"), "app/shop-alb/", "app/sh\x00\xffop/", 1),
 	}
 }
 
@@ -137,6 +143,9 @@ func seedLines(tb testing.TB) []string {
 	lines := []string{refusedLine, disableLine, noticeLine, fcgiHead + "\n" + fcgiTail}
 	for _, l := range realAccessLines(tb) {
 		lines = append(lines, string(l))
+	}
+	for _, m := range albMix {
+		lines = append(lines, m.line)
 	}
 	f, err := os.Open("../logparse/haproxy/testdata/haproxy-2.6.log")
 	if err != nil {
