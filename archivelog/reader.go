@@ -63,7 +63,8 @@ type Reader struct {
 	mu     sync.Mutex
 	states map[identity]*Position // files matching the glob at the last scan
 
-	scans atomic.Int64 // completed scans, for tests that wait for one
+	scans atomic.Int64                   // completed scans, for tests that wait for one
+	open  func(string) (*os.File, error) // os.Open; a test makes it fail
 
 	stop chan struct{}
 	done chan struct{}
@@ -86,7 +87,7 @@ func Start(opts Options, newHandler func(path string) Handler) (*Reader, error) 
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	r := &Reader{opts: opts, newHandler: newHandler, states: map[identity]*Position{},
+	r := &Reader{opts: opts, newHandler: newHandler, states: map[identity]*Position{}, open: os.Open,
 		stop: make(chan struct{}), done: make(chan struct{}), split: splitter{max: opts.MaxLineBytes}}
 	known := map[identity]Position{}
 	for _, p := range opts.Positions {
@@ -264,9 +265,16 @@ func (b readerAtBytes) ReadAt(p []byte, off int64) (int, error) {
 
 // read reads c from where st says (nil: from its beginning).
 func (r *Reader) read(c candidate, st *Position) {
-	f, err := os.Open(c.path)
-	if err != nil {
+	f, err := r.open(c.path)
+	if errors.Is(err, os.ErrNotExist) {
 		return // gone since the glob: the next scan forgets it
+	}
+	if err != nil { // unreadable (permissions): say so once, try again when it changes
+		r.newHandler(c.path).Failed(err)
+		r.mu.Lock()
+		r.states[c.id] = &Position{Dev: c.id.dev, Ino: c.id.ino, Size: c.size, Delivered: 0, Failed: true, Name: c.path}
+		r.mu.Unlock()
+		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -290,4 +291,28 @@ func TestForgetsDeletedFiles(t *testing.T) {
 		defer mu.Unlock()
 		return len(forgotten) == 1 && forgotten[0] == "a.log.gz" && len(r.Positions()) == 0
 	})
+}
+
+func TestUnreadableFileReportedOnce(t *testing.T) {
+	dir := t.TempDir()
+	writeRenamed(t, filepath.Join(dir, "locked.log.gz"), gzipLines(t, "l", 3))
+	rec := newRecorder()
+	r, err := Start(Options{Glob: filepath.Join(dir, "*.log.gz"), FromBeginning: true, PollInterval: time.Hour}, rec.handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Stop() // the first scan ran with os.Open; test scan() directly with a failing opener
+	rec = newRecorder()
+	r.newHandler = rec.handler
+	r.states = map[identity]*Position{}
+	r.stop = make(chan struct{})
+	r.open = func(string) (*os.File, error) {
+		return nil, &os.PathError{Op: "open", Path: "locked.log.gz", Err: syscall.EACCES}
+	}
+	for range 5 {
+		r.scan()
+	}
+	if rec.failed["locked.log.gz"] != 1 || rec.count("locked.log.gz") != 0 {
+		t.Fatalf("failures reported %d times, %d lines", rec.failed["locked.log.gz"], rec.count("locked.log.gz"))
+	}
 }
