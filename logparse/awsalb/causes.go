@@ -97,7 +97,17 @@ func (r *Record) deriveAttempts() {
 	if !r.Generated {
 		failed = nil
 	}
-	if len(r.TargetPortList()) > 0 && !dash(r.TargetPortList()) {
+	list := r.TargetPortList()
+	if string(list) == string(r.Target()) && !dash(list) { // the common case: one target, listed again
+		st := r.TargetStatusList()
+		if !isStatus(st) {
+			st = r.TargetStatus()
+		}
+		if !isStatus(st) {
+			st = failed
+		}
+		r.addAttempt(list, st)
+	} else if len(list) > 0 && !dash(list) {
 		targets, statuses := r.TargetPortList(), r.TargetStatusList()
 		if dash(statuses) {
 			statuses = nil
