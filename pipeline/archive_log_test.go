@@ -98,3 +98,32 @@ func TestAWSArchiveReleasesClaimsOfDeletedFiles(t *testing.T) {
 	}
 	waitFor(t, "the claim released", func() bool { return !claimed() })
 }
+
+// Classic Load Balancer logs are plain .log files; TCP listener lines count
+// as requests without a status, never as failures.
+func TestAWSClassicPlainLogFiles(t *testing.T) {
+	dir := t.TempDir()
+	reg := prometheus.NewRegistry()
+	c := New(reg, slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(parse(t, fmt.Sprintf("logs:\n  - path: %s\n    format: aws_elb\n", filepath.Join(dir, "*.log")))); err != nil {
+		t.Fatal(err)
+	}
+	lines := "" +
+		"2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n" +
+		"2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001069 0.000028 0.000041 - - 82 305 \"- - - \" \"-\" - -\n" +
+		"2015-05-13T23:39:44.000000Z my-loadbalancer 192.168.131.39:2818 - -1 -1 -1 503 - 0 0 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n"
+	syncFile(t, filepath.Join(dir, "123456789012_elasticloadbalancing_us-west-2_my-loadbalancer_20140215T2340Z_172.160.001.192_20sg8hgm.log"), []byte(lines))
+	waitCounted(t, reg, 3)
+	for status, want := range map[string]float64{"200": 1, "": 1, "503": 1} {
+		if got := sumSeries(t, reg, "badgateway_requests_total", map[string]string{"proxy": "aws_elb", "server": "my-loadbalancer", "status": status}); got != want {
+			t.Errorf("requests with status %q: %v, want %v", status, got, want)
+		}
+	}
+	if got := sumSeries(t, reg, "badgateway_upstream_errors_total", map[string]string{"proxy": "aws_elb", "cause": "no_live_upstreams"}); got != 1 {
+		t.Errorf("no_live_upstreams %v, want 1", got)
+	}
+	if got := sumSeries(t, reg, "badgateway_upstream_errors_total", nil); got != 1 {
+		t.Errorf("upstream errors %v, want only the 503", got)
+	}
+}
