@@ -80,11 +80,16 @@ func (r *Reader) stream(f *os.File, gz bool, from int64, h Handler, pos *Positio
 		defer zr.Close()
 		src = zr
 	}
-	if from > 0 {
-		if n, err := io.CopyN(io.Discard, src, from); err != nil {
-			if errors.Is(err, io.EOF) && n < from {
-				return io.ErrUnexpectedEOF
-			}
+	for skipped := int64(0); skipped < from; { // what was delivered before, a chunk at a time: Stop stays prompt
+		if r.stopped() {
+			return errStopped
+		}
+		n, err := io.CopyN(io.Discard, src, min(from-skipped, 1<<20))
+		skipped += n
+		if errors.Is(err, io.EOF) {
+			return io.ErrUnexpectedEOF
+		}
+		if err != nil {
 			return err
 		}
 	}
