@@ -39,7 +39,7 @@ h1{font-size:1.5em;margin:16px 0 4px}h2{font-size:1.2em;margin:24px 0 8px;border
 .meta{color:#555;font-size:.9em}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}th,table code{white-space:nowrap;word-break:normal}
 code{font-family:ui-monospace,monospace;word-break:break-all}
 article{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:8px 12px;margin:10px 0}
 article.critical{border-left-color:#c00}article.warning{border-left-color:#e90}article.info{border-left-color:#48c}
