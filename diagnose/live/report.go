@@ -2,6 +2,7 @@ package live
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -10,8 +11,13 @@ import (
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
-// maxRows is how many rows the "what is failing now" table shows.
-const maxRows = 25
+// maxRows is how many rows the "what is failing now" table shows, and
+// maxFindings how many findings the page lists (a flood of failing
+// upstreams must not make a page of megabytes).
+const (
+	maxRows     = 25
+	maxFindings = 200
+)
 
 // Row is one line of the "what is failing now" table: a source (the proxy
 // whose log counted it, or "probe"), an upstream and a cause, with the
@@ -47,6 +53,15 @@ func build(now time.Time, stats [numWindows]map[key]Stat, latest []probe.Latest,
 	fs = append(fs, shareFindings(reqs)...)
 	fs = append(fs, discoveryFindings(d)...)
 	diagnose.Sort(fs)
+	if len(fs) > maxFindings {
+		left := len(fs) - maxFindings
+		fs = append(fs[:maxFindings:maxFindings], diagnose.Finding{
+			Severity: diagnose.Info, Check: diagnose.CheckLogs,
+			Summary:  fmt.Sprintf("%d more findings left out", left),
+			Evidence: []string{fmt.Sprintf("the page shows the %d most severe and newest of %d", maxFindings, maxFindings+left)},
+			Fix:      "fix the ones above first; the table and the metrics have the rest",
+		})
+	}
 	for i := range fs {
 		if fs[i].Evidence == nil {
 			fs[i].Evidence = []string{}
