@@ -55,6 +55,7 @@ func errorFindings(errs map[group]*tally) []diagnose.Finding {
 // failures counted over the windows when there are any.
 func probeFindings(latest []probe.Latest, failures map[group]*tally) []diagnose.Finding {
 	var out []diagnose.Finding
+	seen := map[group]int{} // one finding per upstream and cause, however many targets probe it
 	for _, l := range latest {
 		r, t := l.Result, l.Target
 		if r.Success {
@@ -64,6 +65,13 @@ func probeFindings(latest []probe.Latest, failures map[group]*tally) []diagnose.
 		if r.Cause != cause.None {
 			label = r.Cause.String()
 		}
+		if i, dup := seen[group{"probe", r.Upstream, label}]; dup {
+			if t.Where != "" {
+				out[i].Evidence = append(out[i].Evidence, "also configured at "+clean(t.Where))
+			}
+			continue
+		}
+		seen[group{"probe", r.Upstream, label}] = len(out)
 		f := diagnose.Finding{
 			Severity: diagnose.Critical, Check: diagnose.CheckConnectivity, Cause: label, Upstream: clean(r.Upstream),
 			Summary: fmt.Sprintf("probe of %s fails: %s", clean(r.Upstream), cmp.Or(label, "failed")),

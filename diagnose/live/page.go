@@ -92,9 +92,14 @@ func (p *Page) Stop() {
 	p.wg.Wait()
 }
 
-// Sample reads the counters into the ring.
+// Sample reads the counters into the ring. A read that got nothing (the
+// Gatherer failed) is left out: the next sample is compared with the one
+// before it.
 func (p *Page) Sample() {
 	s := p.read()
+	if s.Values == nil {
+		return
+	}
 	p.mu.Lock()
 	p.ring.add(s)
 	p.mu.Unlock()

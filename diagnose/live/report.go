@@ -25,7 +25,6 @@ const (
 type Row struct {
 	Source, Upstream, Cause string
 	N5, N15, N60            float64
-	Fix                     string
 }
 
 // View is what the page shows: the report, the table, and how far back
@@ -86,7 +85,7 @@ func rows(tallies ...map[group]*tally) []Row {
 				continue
 			}
 			out = append(out, Row{Source: proxyName(g.Proxy), Upstream: clean(g.Upstream), Cause: clean(g.Label),
-				N5: t.N[w5], N15: t.N[w15], N60: t.N[w60], Fix: fixFor(g.Label, "")})
+				N5: t.N[w5], N15: t.N[w15], N60: t.N[w60]})
 		}
 	}
 	slices.SortFunc(out, func(a, b Row) int {
