@@ -14,12 +14,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 type fakeProbes struct {
 	latest []probe.Latest
@@ -128,11 +129,11 @@ func TestPageShowsFindingsAndTheFailingTable(t *testing.T) {
 // replaced, in the HTML and in the JSON.
 func TestPageEscapesHostileValues(t *testing.T) {
 	hostile := "<script>alert(1)</script>\xff\xfe:80"
-	fam := &dto.MetricFamily{Name: proto.String("badgateway_upstream_errors_total"), Type: dto.MetricType_COUNTER.Enum(),
+	fam := &dto.MetricFamily{Name: ptr("badgateway_upstream_errors_total"), Type: dto.MetricType_COUNTER.Enum(),
 		Metric: []*dto.Metric{{Label: []*dto.LabelPair{
-			{Name: proto.String("proxy"), Value: proto.String("nginx")}, {Name: proto.String("cause"), Value: proto.String("dns_failure")},
-			{Name: proto.String("upstream"), Value: proto.String(hostile)}, {Name: proto.String("server"), Value: proto.String("<b>x</b>")},
-		}, Counter: &dto.Counter{Value: proto.Float64(3)}}}}
+			{Name: ptr("proxy"), Value: ptr("nginx")}, {Name: ptr("cause"), Value: ptr("dns_failure")},
+			{Name: ptr("upstream"), Value: ptr(hostile)}, {Name: ptr("server"), Value: ptr("<b>x</b>")},
+		}, Counter: &dto.Counter{Value: ptr(3.0)}}}}
 	var first atomic.Bool
 	g := prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
 		if !first.Swap(true) {
