@@ -22,13 +22,13 @@ func routeFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bool)
 			if isLocal(a.Addr(), own) {
 				continue
 			}
-			c, ok := routeCause(ctx, a)
+			c, text, ok := routeCause(ctx, a)
 			if !ok {
 				continue
 			}
 			f := newFinding(diagnose.CheckNetwork, c, u.label)
 			f.Summary = fmt.Sprintf("no route to %s: %s", a.Addr(), c)
-			f.Evidence = []string{fmt.Sprintf("route lookup for %s (as `ip route get %s`): %s", a.Addr(), a.Addr(), routeErrText(c))}
+			f.Evidence = []string{fmt.Sprintf("route lookup for %s (as `ip route get %s`): %s", a.Addr(), a.Addr(), text)}
 			f.Fix = fmt.Sprintf("add a route to %s (ip route add … via …) or correct the address of %s%s", a.Addr(), directive(u.target), at(u.target))
 			if c == cause.NetworkUnreachable && a.Addr().Is6() {
 				f.Fix += "; if the host has no IPv6, use the IPv4 address (nginx: resolver … ipv6=off)"
@@ -39,27 +39,25 @@ func routeFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bool)
 	return fs
 }
 
-// routeCause reports whether the kernel has no route to a, and the cause
-// a connect would show.
-func routeCause(ctx context.Context, a netip.AddrPort) (cause.Cause, bool) {
+// routeCause reports whether the kernel has no route to a, the cause a
+// connect would show (the errno table of the probes and the log
+// classifier) and the kernel's words.
+func routeCause(ctx context.Context, a netip.AddrPort) (cause.Cause, string, bool) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "udp", a.String())
 	if err == nil {
 		c.Close()
-		return cause.None, false
+		return cause.None, "", false
 	}
 	switch {
-	case errors.Is(err, syscall.EHOSTUNREACH):
-		return cause.HostUnreachable, true
-	case errors.Is(err, syscall.ENETUNREACH):
-		return cause.NetworkUnreachable, true
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.EHOSTDOWN):
+		return cause.HostUnreachable, "No route to host (EHOSTUNREACH: an unreachable route)", true
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN):
+		return cause.NetworkUnreachable, "Network is unreachable (ENETUNREACH: no route)", true
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
+		return cause.PermissionDenied, "Permission denied (EACCES: a prohibit route)", true
+	case errors.Is(err, syscall.EINVAL):
+		return cause.NetworkUnreachable, "Invalid argument (EINVAL: a blackhole route)", true
 	}
-	return cause.None, false
-}
-
-func routeErrText(c cause.Cause) string {
-	if c == cause.HostUnreachable {
-		return "No route to host (EHOSTUNREACH: an unreachable or prohibit route)"
-	}
-	return "Network is unreachable (ENETUNREACH: no route)"
+	return cause.None, "", false
 }
