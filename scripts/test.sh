@@ -24,6 +24,8 @@ command -v systemd-analyze >/dev/null 2>&1 || need_pkgs+=(systemd)
 [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
 [ -x /usr/sbin/ip ] || command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # network namespaces for the unreachable-host probe tests
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)   # headless browser that renders the /diagnose page
+[ -x /usr/sbin/iptables ] || command -v iptables >/dev/null 2>&1 || need_pkgs+=(iptables)   # diagnose/hostcheck: firewall rules in a network namespace
+[ -x /usr/sbin/nft ] || command -v nft >/dev/null 2>&1 || need_pkgs+=(nftables)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
