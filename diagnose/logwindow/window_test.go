@@ -19,8 +19,8 @@ func TestNginxErrorWindowCounts(t *testing.T) {
 		lines = append(lines, refusedLine(from.Add(-time.Hour+time.Duration(i)*time.Second), "127.0.0.1:5000"))
 	}
 	lines = append(lines,
-		refusedLine(from.Add(-time.Second), "127.0.0.1:5000"), // just before: not counted
-		refusedLine(from, "127.0.0.1:5000"),                  // exactly at the start: counted
+		refusedLine(from.Add(-time.Second), "127.0.0.1:5000"),   // just before: not counted
+		refusedLine(from, "127.0.0.1:5000"),                     // exactly at the start: counted
 		refusedLine(from.Add(-2*time.Second), "127.0.0.1:5000"), // out of order, before: not counted
 		noticeLine(from.Add(time.Minute)),
 	)
@@ -33,7 +33,7 @@ func TestNginxErrorWindowCounts(t *testing.T) {
 		readTimeoutLine(testNow.Add(-30*time.Second), "127.0.0.1:6000"),
 		"garbage without a date \xff\xfe",
 		`connect() failed (111: Connection refused) while connecting to upstream, upstream: "http://127.0.0.1:5000/"`, // undated failure: not guessed in
-		refusedLine(testNow.Add(time.Hour), "127.0.0.1:5000"),                                                        // future: not counted
+		refusedLine(testNow.Add(time.Hour), "127.0.0.1:5000"),                                                         // future: not counted
 		refusedLine(testNow.Add(-4*time.Second), "127.0.0.1:5000"),
 	)
 	path := writeLog(t, t.TempDir(), "error.log", lines)
