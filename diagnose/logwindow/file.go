@@ -2,6 +2,7 @@ package logwindow
 
 import (
 	"errors"
+	"io"
 	"os"
 )
 
@@ -22,7 +23,11 @@ func (w *window) readFile(f File, t *tally, predecessor bool) ([]FileStats, erro
 	}
 	defer file.Close()
 	st.Size = fi.Size()
+	return w.readOpened(f, file, h, t, st)
+}
 
+// readOpened reads the window of an opened file of st.Size bytes.
+func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, st FileStats) ([]FileStats, error) {
 	start, scanned, err := w.findStart(file, h, &st)
 	st.BytesRead = scanned
 	var out []FileStats
@@ -32,7 +37,7 @@ func (w *window) readFile(f File, t *tally, predecessor bool) ([]FileStats, erro
 	if err != nil {
 		return []FileStats{st}, readErr(f.Path, err)
 	}
-	if st.ReachedStart && w.rotated && !predecessor {
+	if st.ReachedStart && w.rotated && !st.Predecessor {
 		prev := f
 		prev.Path = f.Path + ".1"
 		if _, statErr := os.Stat(prev.Path); statErr == nil {
@@ -61,7 +66,7 @@ func (w *window) readFile(f File, t *tally, predecessor bool) ([]FileStats, erro
 // StopAfterOldBytes of them), so that a few lines written out of order
 // near the window's start do not end it early. scanned is how many bytes it
 // read.
-func (w *window) findStart(file *os.File, h lineHandler, st *FileStats) (start, scanned int64, err error) {
+func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (start, scanned int64, err error) {
 	lo := max(0, st.Size-w.maxBytes)
 	bs := newBackScanner(file, lo, st.Size, BlockSize, MaxLineBytes)
 	start = st.Size
@@ -107,7 +112,7 @@ func (w *window) findStart(file *os.File, h lineHandler, st *FileStats) (start, 
 }
 
 // readForwards feeds the lines of [start, size) to the handler in file order.
-func (w *window) readForwards(file *os.File, h lineHandler, start int64, st *FileStats) error {
+func (w *window) readForwards(file io.ReaderAt, h lineHandler, start int64, st *FileStats) error {
 	fs := newFwdScanner(file, start, st.Size, BlockSize, MaxLineBytes)
 	defer h.flush()
 	for {
