@@ -62,6 +62,7 @@ func (s *Summary) shareFinding(u *Upstream) diagnose.Finding {
 		Severity: diagnose.Info,
 		Check:    diagnose.CheckLogs,
 		Upstream: u.Name,
+		Seen:     u.LastRequest,
 		Summary: fmt.Sprintf("%d requests to %s in the last %s, %d 5xx (%.1f%%)",
 			u.Requests, u.Name, FormatSince(s.Since), u.Status5xx, 100*u.Share5xx()),
 	}

@@ -100,7 +100,7 @@ func (h *eventHandler) event(ev *logparse.Event) {
 	case logparse.KindRequest:
 		if len(ev.Upstream) > 0 {
 			u := h.t.upstream(ev.Upstream, proxy)
-			u.request(ev.Status)
+			u.request(when, ev.Status)
 			if ev.ResponseSeconds >= 0 {
 				h.t.responseTime(u, ev.ResponseSeconds)
 			}
@@ -158,7 +158,7 @@ func (h *accessHandler) recordDate() (time.Time, bool) {
 	return clfTime(h.rec.Field("time_local"), 0, h.w.loc)
 }
 
-func (h *accessHandler) feed(line []byte, class dateClass, _ time.Time) bool {
+func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
 	if h.p.Parse(line, &h.rec) != nil {
 		return false
 	}
@@ -166,7 +166,7 @@ func (h *accessHandler) feed(line []byte, class dateClass, _ time.Time) bool {
 		return true
 	}
 	if up := h.rec.LastUpstream(); len(up) > 0 {
-		h.t.upstream(up, "nginx").request(statusCode(h.rec.Status))
+		h.t.upstream(up, "nginx").request(at, statusCode(h.rec.Status))
 	}
 	for _, a := range h.rec.Attempts {
 		if a.ResponseSeconds >= 0 && len(a.Upstream) > 0 && string(a.Upstream) != "-" {

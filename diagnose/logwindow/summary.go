@@ -31,6 +31,8 @@ type Upstream struct {
 	// HAProxy request lines; Status5xx of them got a 5xx, Gateway5xx a
 	// 502, 503 or 504.
 	Requests, Status5xx, Gateway5xx int64
+	// LastRequest is the date of the newest of those requests.
+	LastRequest time.Time
 	// Samples is how many upstream response times were seen (every try:
 	// each element of a comma-separated $upstream_response_time, "-"
 	// skipped; HAProxy Tr). P50, P90 and P99 are their percentiles (nearest

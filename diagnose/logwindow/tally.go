@@ -70,6 +70,7 @@ type upstreamTally struct {
 	name, proxy                     string
 	causes                          map[cause.Cause]*causeTally
 	requests, status5xx, gateway5xx int64
+	lastRequest                     time.Time
 	seen                            int64 // response times seen
 	samples                         []float64
 }
@@ -117,10 +118,13 @@ func (t *tally) failure(c cause.Cause, upstream []byte, proxy string, ts time.Ti
 	ct.note(ts, line)
 }
 
-// request counts one request whose last upstream is u, by the status the
-// client got (0 or negative when none was sent).
-func (u *upstreamTally) request(status int) {
+// request counts one request whose last upstream is u, dated at, by the
+// status the client got (0 or negative when none was sent).
+func (u *upstreamTally) request(at time.Time, status int) {
 	u.requests++
+	if at.After(u.lastRequest) {
+		u.lastRequest = at
+	}
 	if status >= 500 && status <= 599 {
 		u.status5xx++
 		if status >= 502 && status <= 504 {
@@ -145,7 +149,7 @@ func (t *tally) responseTime(u *upstreamTally, seconds float64) {
 func (t *tally) summary() (ups []Upstream, proxy []CauseCount) {
 	for _, u := range t.ups {
 		out := Upstream{Name: u.name, Proxy: u.proxy, Causes: causeCounts(u.causes),
-			Requests: u.requests, Status5xx: u.status5xx, Gateway5xx: u.gateway5xx, Samples: u.seen}
+			Requests: u.requests, Status5xx: u.status5xx, Gateway5xx: u.gateway5xx, LastRequest: u.lastRequest, Samples: u.seen}
 		if len(u.samples) > 0 {
 			slices.Sort(u.samples)
 			out.P50, out.P90, out.P99 = percentile(u.samples, 50), percentile(u.samples, 90), percentile(u.samples, 99)
