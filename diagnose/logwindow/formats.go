@@ -17,7 +17,9 @@ type lineHandler interface {
 	// date reads the date of a line.
 	date(line []byte) (time.Time, bool)
 	// feed classifies one line of the window (in file order) dated as
-	// class says, and returns whether it was of the file's format.
+	// class says, and returns whether it was of the file's format. It is
+	// called right after date of the same line (the access handler reuses
+	// that parse).
 	feed(line []byte, class dateClass, t time.Time) bool
 	// flush ends the file: a record still pending is counted.
 	flush()
@@ -126,6 +128,9 @@ type accessHandler struct {
 	p                *nginxaccess.Parser
 	rec              nginxaccess.Record
 	local, iso, msec bool
+	// parsed: rec holds the line date just read (valid: it matched), so
+	// that feed, called next with the same line, does not parse it again.
+	parsed, valid bool
 }
 
 func newAccessHandler(w *window, t *tally, p *nginxaccess.Parser) (*accessHandler, error) {
@@ -141,7 +146,8 @@ func newAccessHandler(w *window, t *tally, p *nginxaccess.Parser) (*accessHandle
 }
 
 func (h *accessHandler) date(line []byte) (time.Time, bool) {
-	if h.p.Parse(line, &h.rec) != nil {
+	h.parsed, h.valid = true, h.p.Parse(line, &h.rec) == nil
+	if !h.valid {
 		return time.Time{}, false
 	}
 	return h.recordDate()
@@ -158,8 +164,14 @@ func (h *accessHandler) recordDate() (time.Time, bool) {
 	return clfTime(h.rec.Field("time_local"), 0, h.w.loc)
 }
 
+// feed counts the line that date read last (lineHandler's contract: date,
+// then feed, of each line).
 func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
-	if h.p.Parse(line, &h.rec) != nil {
+	if !h.parsed {
+		h.valid = h.p.Parse(line, &h.rec) == nil
+	}
+	h.parsed = false
+	if !h.valid {
 		return false
 	}
 	if class != classIn {

@@ -23,8 +23,9 @@ type causeTally struct {
 	n           int
 }
 
-// note counts one line; keeping its evidence allocates only until the ring
-// has grown.
+// note counts one line. Its head is kept raw (sanitized only when the
+// summary is made): keeping evidence allocates only until the ring has
+// grown.
 func (c *causeTally) note(t time.Time, line []byte) {
 	if c.count == 0 || t.Before(c.first) {
 		c.first = t
@@ -34,7 +35,7 @@ func (c *causeTally) note(t time.Time, line []byte) {
 	}
 	c.count++
 	slot := &c.ring[c.n%EvidenceLines]
-	*slot = appendEvidence((*slot)[:0], line)
+	*slot = append((*slot)[:0], line[:min(len(line), EvidenceBytes+utf8.UTFMax)]...)
 	c.n++
 }
 
@@ -42,7 +43,7 @@ func (c *causeTally) note(t time.Time, line []byte) {
 func (c *causeTally) evidence() []string {
 	var out []string
 	for k := 1; k <= min(c.n, EvidenceLines); k++ {
-		out = append(out, string(c.ring[(c.n-k)%EvidenceLines]))
+		out = append(out, string(appendEvidence(nil, c.ring[(c.n-k)%EvidenceLines])))
 	}
 	return out
 }
