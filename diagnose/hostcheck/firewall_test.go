@@ -30,8 +30,8 @@ func blocked(rules []FirewallRule, ip netip.Addr) []string {
 }
 
 // The testdata rule sets were made with iptables, ip6tables and nft in a
-// network namespace (see the comments in firewall_live_test.go) and saved
-// with iptables-save, ip6tables-save and nft -j list ruleset.
+// network namespace and saved with iptables-save, ip6tables-save and nft -j
+// list ruleset: see testdata/regenerate.sh.
 func TestParseIPTablesSaveReal(t *testing.T) {
 	rules := ParseIPTablesSave(readTestdata(t, "iptables-save.txt"), "iptables")
 	got := strings.Join(blocked(rules, lo4), " ")

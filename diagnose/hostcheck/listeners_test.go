@@ -79,8 +79,13 @@ func fakeProc(t *testing.T) string {
 	proc("900", "bad\xffname", "socket:[1082260]")
 	proc("901", "gunicorn", "socket:[1082264]")
 	proc("950", "forked-child", "socket:[1082258]") // a child sharing node's socket
-	// A process that vanished between the listing and the fd scan.
+	// A process that vanished between the listing and the fd scan, one
+	// whose fd is not a directory, one without comm.
 	must(os.MkdirAll(filepath.Join(root, "777"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "778"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "778", "fd"), []byte("socket:[1082259]"), 0o644))
+	must(os.MkdirAll(filepath.Join(root, "779", "fd"), 0o755))
+	must(os.Symlink("socket:[1082261]", filepath.Join(root, "779", "fd", "3")))
 	must(os.MkdirAll(filepath.Join(root, "self"), 0o755))
 	return root
 }
@@ -99,6 +104,7 @@ func TestListenersFakeProc(t *testing.T) {
 		"[::]:9000":                        `bad\xffname (pid 900)`,
 		"unix:/tmp/diaghost-sock/app.sock": "gunicorn (pid 901)",
 		"0.0.0.0:8080":                     "a process of uid 0 (pid unknown)",
+		"[::1]:5000":                       "pid 779",
 		"unix:@bgw-abstract":               "a process (pid unknown)",
 	} {
 		if owners[addr] != want {
