@@ -115,6 +115,23 @@ func TestServiceWildcardCandidate(t *testing.T) {
 	}
 }
 
+func TestServiceDirectiveFromConfig(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "php.conf")
+	if err := os.WriteFile(conf, []byte("location ~ \\.php$ {\n    fastcgi_pass unix:/run/php/php-fpm.sock;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "php-fpm.sock")
+	fs := serviceFindings(nil, []probe.Target{{Address: "unix:" + sock, Proxy: "nginx", Module: probe.ModuleTCP, Where: conf + ":2"}}, nil)
+	if len(fs) != 1 || !strings.Contains(fs[0].Summary, "fastcgi_pass at "+conf+":2") {
+		t.Fatalf("%+v", fs)
+	}
+	for _, where := range []string{"", "nofile:3", conf + ":99", conf + ":x", conf + ":-1", ":2"} {
+		if got := directiveAt(where); got != "" {
+			t.Errorf("%q: %q", where, got)
+		}
+	}
+}
+
 func TestServiceNoCandidate(t *testing.T) {
 	ls := []Listener{tcpL("0.0.0.0:22", "sshd", 1), {Network: "tcp", Addr: netip.MustParseAddrPort("127.0.0.1:3000"), UID: 1000}}
 	fs := serviceFindings(ls, []probe.Target{{Address: "127.0.0.1:5000", Proxy: "haproxy", Group: "be", Upstream: "be/app"}}, nil)
