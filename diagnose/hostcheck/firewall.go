@@ -151,18 +151,24 @@ func ifaceMatches(name string, neg, local bool) bool {
 // Cause is the cause label a connection blocked by the rule shows: a DROP
 // times out; a REJECT is refused (tcp-reset, port-unreachable), host or
 // network unreachable, or permission denied (ICMPv6 admin-prohibited), as
-// Linux maps the ICMP error it gets.
-func (r FirewallRule) Cause() cause.Cause {
+// Linux maps the ICMP error it gets. For an inet rule that rejects with
+// icmpx, see CauseFor.
+func (r FirewallRule) Cause() cause.Cause { return r.CauseFor(netip.Addr{}) }
+
+// CauseFor is Cause for a connection to ip: nft's icmpx admin-prohibited
+// is ICMPv6's (permission denied) for an IPv6 upstream.
+func (r FirewallRule) CauseFor(ip netip.Addr) cause.Cause {
 	if r.Verdict == "drop" {
 		return cause.ConnectTimeout
 	}
 	w := strings.ToLower(r.RejectWith)
+	v6 := r.Family == "ip6" || (r.Family == "inet" && ip.Is6() && !ip.Is4In6())
 	switch {
 	case w == "", strings.Contains(w, "port-unreach"), strings.Contains(w, "reset"):
 		return cause.ConnectionRefused
 	case strings.Contains(w, "net-"), strings.Contains(w, "no-route"):
 		return cause.NetworkUnreachable
-	case strings.Contains(w, "adm-prohibited"), w == "admin-prohibited" && r.Family == "ip6":
+	case strings.Contains(w, "adm-prohibited"), w == "admin-prohibited" && v6:
 		return cause.PermissionDenied
 	}
 	return cause.HostUnreachable
