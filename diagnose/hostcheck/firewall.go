@@ -13,9 +13,16 @@ import (
 // nftables, with the matches the checks understand.
 type FirewallRule struct {
 	Tool   string // "iptables", "ip6tables" or "nft"
-	Family string // "ip", "ip6" or "inet" (nft's family; iptables is ip, ip6tables ip6)
-	Table  string
-	Chain  string
+	Family string // "ip", "ip6" or "inet" (nft's table family; iptables is ip, ip6tables ip6)
+	// OnlyFamily is "ip" or "ip6" when an inet rule matches one address
+	// family only (ip daddr …); "" otherwise.
+	OnlyFamily string
+	Table      string
+	Chain      string
+	// Hook is the netfilter hook of the rule's chain ("input", "output",
+	// "forward", "prerouting", "postrouting"); "" for a chain that is only
+	// jumped to.
+	Hook   string
 	Handle uint64 // nft: the rule's handle
 	Text   string // the rule as the tool prints it ("-A INPUT -p tcp … -j DROP"), or nft's matches and verdict
 	// Verdict is "drop" or "reject"; RejectWith the reject type
@@ -78,7 +85,11 @@ func (r FirewallRule) Blocks(ip netip.Addr, port uint16, from []netip.Addr, loca
 	if r.NotNew || (r.Verdict != "drop" && r.Verdict != "reject") {
 		return false
 	}
-	switch r.Family {
+	family := r.Family
+	if r.OnlyFamily != "" {
+		family = r.OnlyFamily
+	}
+	switch family {
 	case "ip":
 		if !ip.Is4() {
 			return false
@@ -87,6 +98,9 @@ func (r FirewallRule) Blocks(ip netip.Addr, port uint16, from []netip.Addr, loca
 		if !ip.Is6() {
 			return false
 		}
+	}
+	if local && r.Hook == "forward" {
+		return false // a connection within the host is never forwarded
 	}
 	if r.Proto != "" && slices.Contains(strings.Split(r.Proto, ","), "tcp") == r.ProtoNeg {
 		return false
@@ -151,18 +165,24 @@ func ifaceMatches(name string, neg, local bool) bool {
 // Cause is the cause label a connection blocked by the rule shows: a DROP
 // times out; a REJECT is refused (tcp-reset, port-unreachable), host or
 // network unreachable, or permission denied (ICMPv6 admin-prohibited), as
-// Linux maps the ICMP error it gets.
-func (r FirewallRule) Cause() cause.Cause {
+// Linux maps the ICMP error it gets. For an inet rule that rejects with
+// icmpx, see CauseFor.
+func (r FirewallRule) Cause() cause.Cause { return r.CauseFor(netip.Addr{}) }
+
+// CauseFor is Cause for a connection to ip: nft's icmpx admin-prohibited
+// is ICMPv6's (permission denied) for an IPv6 upstream.
+func (r FirewallRule) CauseFor(ip netip.Addr) cause.Cause {
 	if r.Verdict == "drop" {
 		return cause.ConnectTimeout
 	}
 	w := strings.ToLower(r.RejectWith)
+	v6 := r.Family == "ip6" || r.OnlyFamily == "ip6" || (r.Family == "inet" && ip.Is6() && !ip.Is4In6())
 	switch {
 	case w == "", strings.Contains(w, "port-unreach"), strings.Contains(w, "reset"):
 		return cause.ConnectionRefused
 	case strings.Contains(w, "net-"), strings.Contains(w, "no-route"):
 		return cause.NetworkUnreachable
-	case strings.Contains(w, "adm-prohibited"), w == "admin-prohibited" && r.Family == "ip6":
+	case strings.Contains(w, "adm-prohibited"), w == "admin-prohibited" && v6:
 		return cause.PermissionDenied
 	}
 	return cause.HostUnreachable

@@ -18,7 +18,7 @@ func blocked(rules []FirewallRule, ip netip.Addr) []string {
 	for _, port := range []uint16{22, 443, 5000, 5001, 5002, 5003, 5004, 5005, 5006, 5007, 5015, 53, 6000, 7005, 8080, 9000} {
 		for _, r := range rules {
 			if r.Blocks(ip, port, []netip.Addr{lo4, lo6}, true) {
-				c := r.Cause().String()
+				c := r.CauseFor(ip).String()
 				if r.Conditional {
 					c += "?"
 				}
@@ -30,8 +30,8 @@ func blocked(rules []FirewallRule, ip netip.Addr) []string {
 }
 
 // The testdata rule sets were made with iptables, ip6tables and nft in a
-// network namespace (see the comments in firewall_live_test.go) and saved
-// with iptables-save, ip6tables-save and nft -j list ruleset.
+// network namespace and saved with iptables-save, ip6tables-save and nft -j
+// list ruleset: see testdata/regenerate.sh.
 func TestParseIPTablesSaveReal(t *testing.T) {
 	rules := ParseIPTablesSave(readTestdata(t, "iptables-save.txt"), "iptables")
 	got := strings.Join(blocked(rules, lo4), " ")
@@ -111,10 +111,29 @@ func TestParseNftJSONReal(t *testing.T) {
 			}
 		}
 	}
+	for _, r := range rules {
+		if r.Handle == 10 && (r.DeleteCommand() != "nft delete rule inet filter input handle 10" || r.OnlyFamily != "ip6" || r.Hook != "input") {
+			t.Errorf("ip6 daddr rule: %q %+v", r.DeleteCommand(), r)
+		}
+	}
 	// iptables-nft rules seen through nft: REJECT targets are xt targets.
 	xt, err := ParseNftJSON([]byte(readTestdata(t, "nft-from-iptables.json")))
 	if err != nil || len(xt) == 0 {
 		t.Fatal(xt, err)
+	}
+}
+
+func TestFirewallForwardChain(t *testing.T) {
+	rules := ParseIPTablesSave("*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp -m tcp --dport 5000 -j DROP\nCOMMIT\n", "iptables")
+	if len(rules) != 1 || rules[0].Hook != "forward" {
+		t.Fatalf("%+v", rules)
+	}
+	if rules[0].Blocks(lo4, 5000, []netip.Addr{lo4}, true) {
+		t.Error("a connection within the host is not forwarded")
+	}
+	remote := netip.MustParseAddr("172.17.0.2") // a container, from a proxy in another one
+	if !rules[0].Blocks(remote, 5000, nil, false) {
+		t.Error("a FORWARD rule can stop a connection to another host")
 	}
 }
 

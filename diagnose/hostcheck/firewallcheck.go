@@ -74,7 +74,7 @@ func firewallFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bo
 
 // firewallFinding is the finding of rule r stopping connections to a.
 func firewallFinding(u upstream, a netip.AddrPort, r FirewallRule) diagnose.Finding {
-	c := r.Cause()
+	c := r.CauseFor(a.Addr())
 	f := newFinding(diagnose.CheckNetwork, c, u.label)
 	verb := "drops"
 	if r.Verdict == "reject" {

@@ -10,6 +10,9 @@ import (
 // maxRules bounds the rules kept from one rule set.
 const maxRules = 1 << 16
 
+// builtinChains are iptables' chains that hang on a netfilter hook.
+var builtinChains = map[string]bool{"INPUT": true, "OUTPUT": true, "FORWARD": true, "PREROUTING": true, "POSTROUTING": true}
+
 // ParseIPTablesSave reads the output of iptables-save (tool "iptables") or
 // ip6tables-save ("ip6tables") and returns its DROP and REJECT rules.
 // Lines it does not understand are skipped; nat rules never block.
@@ -30,6 +33,9 @@ func ParseIPTablesSave(text, tool string) []FirewallRule {
 		case strings.HasPrefix(line, "-A ") && table != "nat":
 			if r, ok := parseIPTablesRule(line); ok {
 				r.Tool, r.Family, r.Table = tool, family, table
+				if builtinChains[r.Chain] {
+					r.Hook = strings.ToLower(r.Chain)
+				}
 				out = append(out, r)
 			}
 		}

@@ -1,6 +1,11 @@
 package hostcheck
 
 import (
+	"encoding/json"
+	"os/exec"
+	"syscall"
+
+	"github.com/badgateway/badgateway_exporter/internal/e2ebin"
 	"net"
 	"os"
 	"path/filepath"
@@ -53,6 +58,63 @@ func TestListenersLive(t *testing.T) {
 	}
 }
 
+// TestListenersUnprivileged lists as user nobody, who may not read the fds
+// of this (root) process: its listener is still listed, with pid unknown
+// and the socket's uid.
+func TestListenersUnprivileged(t *testing.T) {
+	if os.Geteuid() != 0 {
+		msg := "needs root, to run a child as nobody"
+		if e2ebin.Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir, err := os.MkdirTemp("", "bgw-hostcheck-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "list")
+	if err := copyFile(self, bin); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), listEnv+"=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	var ls []Listener
+	if err := json.Unmarshal(out, &ls); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.String() == ln.Addr().String() {
+			if l.PID != 0 || l.UID != 0 || l.Owner() != "a process of uid 0 (pid unknown)" {
+				t.Fatalf("as nobody: %+v", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s not listed as nobody (stderr %s): %+v", ln.Addr(), stderr.String(), ls)
+}
+
 // fakeProc builds a procRoot with the testdata /proc/net files and
 // processes whose fd links point at some of the sockets.
 func fakeProc(t *testing.T) string {
@@ -79,8 +141,13 @@ func fakeProc(t *testing.T) string {
 	proc("900", "bad\xffname", "socket:[1082260]")
 	proc("901", "gunicorn", "socket:[1082264]")
 	proc("950", "forked-child", "socket:[1082258]") // a child sharing node's socket
-	// A process that vanished between the listing and the fd scan.
+	// A process that vanished between the listing and the fd scan, one
+	// whose fd is not a directory, one without comm.
 	must(os.MkdirAll(filepath.Join(root, "777"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "778"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "778", "fd"), []byte("socket:[1082259]"), 0o644))
+	must(os.MkdirAll(filepath.Join(root, "779", "fd"), 0o755))
+	must(os.Symlink("socket:[1082261]", filepath.Join(root, "779", "fd", "3")))
 	must(os.MkdirAll(filepath.Join(root, "self"), 0o755))
 	return root
 }
@@ -99,6 +166,7 @@ func TestListenersFakeProc(t *testing.T) {
 		"[::]:9000":                        `bad\xffname (pid 900)`,
 		"unix:/tmp/diaghost-sock/app.sock": "gunicorn (pid 901)",
 		"0.0.0.0:8080":                     "a process of uid 0 (pid unknown)",
+		"[::1]:5000":                       "pid 779",
 		"unix:@bgw-abstract":               "a process (pid unknown)",
 	} {
 		if owners[addr] != want {

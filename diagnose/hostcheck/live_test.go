@@ -93,6 +93,18 @@ func TestNftLive(t *testing.T) {
 	mustRun(t, "nft", "add", "table", "inet", "bgw")
 	mustRun(t, "nft", "add", "chain", "inet", "bgw", "input", "{ type filter hook input priority 0; policy accept; }")
 	mustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port, "counter", "reject", "with", "tcp", "reset")
+	ln6, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln6.Close()
+	addr6 := ln6.Addr().String()
+	port6 := strconv.Itoa(ln6.Addr().(*net.TCPAddr).Port)
+	mustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port6, "reject", "with", "icmpx", "type", "admin-prohibited")
+	fs6, _ := NetworkChecks(context.Background(), []probe.Target{{Address: addr6}}, NetworkOptions{KernelLog: noKernelLog})
+	if got := dialCause(t, addr6); len(fs6) != 1 || fs6[0].Cause != got.String() {
+		t.Fatalf("icmpx admin-prohibited to %s: connect gets %s; findings %+v", addr6, got, fs6)
+	}
 	fs, _ := NetworkChecks(context.Background(), []probe.Target{{Address: addr, Proxy: "haproxy", Upstream: "be/app"}}, NetworkOptions{KernelLog: noKernelLog})
 	if got := dialCause(t, addr); len(fs) != 1 || fs[0].Cause != got.String() || fs[0].Upstream != "be/app" {
 		t.Fatalf("connect gets %s; findings %+v", got, fs)

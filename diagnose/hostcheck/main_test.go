@@ -1,6 +1,7 @@
 package hostcheck
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -15,9 +16,22 @@ import (
 // address in the variable until its standard input closes.
 const appEnv = "BADGATEWAY_HOSTCHECK_APP"
 
+// listEnv makes the test binary print Listeners("/proc") as JSON.
+const listEnv = "BADGATEWAY_HOSTCHECK_LIST"
+
 func TestMain(m *testing.M) {
 	if addr := os.Getenv(appEnv); addr != "" {
 		os.Exit(runApp(addr))
+	}
+	if os.Getenv(listEnv) != "" {
+		ls, err := Listeners("/proc")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		if json.NewEncoder(os.Stdout).Encode(ls) != nil {
+			os.Exit(2)
+		}
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }

@@ -9,6 +9,12 @@ import (
 // nftRuleset is the part of `nft -j list ruleset` the checks read.
 type nftRuleset struct {
 	Nftables []struct {
+		Chain *struct {
+			Family string `json:"family"`
+			Table  string `json:"table"`
+			Name   string `json:"name"`
+			Hook   string `json:"hook"`
+		} `json:"chain"`
 		Rule *struct {
 			Family string            `json:"family"`
 			Table  string            `json:"table"`
@@ -33,13 +39,20 @@ func ParseNftJSON(data []byte) ([]FirewallRule, error) {
 	if err := json.Unmarshal(data, &rs); err != nil {
 		return nil, fmt.Errorf("nft json: %w", err)
 	}
+	hooks := map[[3]string]string{}
+	for _, o := range rs.Nftables {
+		if c := o.Chain; c != nil && len(hooks) < maxRules {
+			hooks[[3]string{c.Family, c.Table, c.Name}] = c.Hook
+		}
+	}
 	var out []FirewallRule
 	for _, o := range rs.Nftables {
 		r := o.Rule
 		if r == nil || len(out) >= maxRules || (r.Family != "inet" && r.Family != "ip" && r.Family != "ip6") {
 			continue
 		}
-		fr := FirewallRule{Tool: "nft", Family: r.Family, Table: r.Table, Chain: r.Chain, Handle: r.Handle}
+		fr := FirewallRule{Tool: "nft", Family: r.Family, Table: r.Table, Chain: r.Chain, Handle: r.Handle,
+			Hook: hooks[[3]string{r.Family, r.Table, r.Chain}]}
 		var text []string
 		for _, e := range r.Expr {
 			text = append(text, nftStatement(&fr, e))
@@ -137,7 +150,7 @@ func nftApplyMatch(fr *FirewallRule, m nftMatch) string {
 			fr.Conditional = true
 		}
 		if p.Protocol == "ip" || p.Protocol == "ip6" {
-			fr.Family = p.Protocol // ip daddr in an inet table: IPv4 only
+			fr.OnlyFamily = p.Protocol // ip daddr in an inet table: IPv4 only
 		}
 		if p.Field == "daddr" {
 			fr.Dst, fr.DstNeg = prefixes, neg

@@ -21,8 +21,9 @@ const (
 	maxListeners = 1 << 16 // listening sockets kept from one file
 )
 
-// errTooMany says a bound was reached; what was read before is returned.
-var errTooMany = errors.New("too many entries, the rest was not read")
+// ErrTooMany says a bound on what is read was reached; what was read
+// before it is returned with it.
+var ErrTooMany = errors.New("too many entries, the rest was not read")
 
 // tcpListen is the st column of a listening socket in /proc/net/tcp.
 const tcpListen = 0x0A
@@ -34,7 +35,8 @@ const unixAcceptCon = 0x10000
 // ParseProcNetTCP reads /proc/net/tcp or /proc/net/tcp6 text and returns
 // its listening sockets; network is "tcp" or "tcp6". Malformed lines are
 // skipped. It reads at most maxProcLines lines and keeps at most
-// maxListeners listeners, returning errTooMany (wrapped) beyond.
+// maxListeners listeners, returning what it kept and ErrTooMany (wrapped)
+// beyond.
 func ParseProcNetTCP(r io.Reader, network string) ([]Listener, error) {
 	var out []Listener
 	err := scanLines(r, func(line []byte) bool {
@@ -160,7 +162,7 @@ func scanLines(r io.Reader, fn func([]byte) bool) error {
 	br := bufio.NewReaderSize(r, maxLineBytes)
 	for n := 0; ; n++ {
 		if n == maxProcLines {
-			return fmt.Errorf("more than %d lines: %w", maxProcLines, errTooMany)
+			return fmt.Errorf("more than %d lines: %w", maxProcLines, ErrTooMany)
 		}
 		line, err := br.ReadSlice('\n')
 		long := false
@@ -169,7 +171,7 @@ func scanLines(r io.Reader, fn func([]byte) bool) error {
 			line, err = br.ReadSlice('\n')
 		}
 		if !long && len(line) > 0 && !fn(bytes.TrimSuffix(line, []byte("\n"))) {
-			return fmt.Errorf("more than %d listeners: %w", maxListeners, errTooMany)
+			return fmt.Errorf("more than %d listeners: %w", maxListeners, ErrTooMany)
 		}
 		if err == io.EOF {
 			return nil

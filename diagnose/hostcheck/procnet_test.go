@@ -19,8 +19,9 @@ func readTestdata(t *testing.T, name string) string {
 }
 
 // The testdata files were read from a network namespace where a Python
-// script listened on 127.0.0.1:3000, 0.0.0.0:8080, [::]:9000 and
-// [::1]:5000 (plus one established connection) and on unix sockets.
+// script (testdata/listen.py, run by testdata/regenerate.sh) listened on
+// 127.0.0.1:3000, 0.0.0.0:8080, [::]:9000 and [::1]:5000 (plus one
+// established connection) and on unix sockets.
 func TestParseProcNetTCPReal(t *testing.T) {
 	v4, err := ParseProcNetTCP(strings.NewReader(readTestdata(t, "proc-net-tcp.txt")), "tcp")
 	if err != nil {
@@ -110,12 +111,12 @@ func (e endless) Read(p []byte) (int, error) {
 func TestParseProcNetBounded(t *testing.T) {
 	line := []byte("   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 42 1\n")
 	ls, err := ParseProcNetTCP(endless{line}, "tcp")
-	if !errors.Is(err, errTooMany) || len(ls) != maxListeners {
+	if !errors.Is(err, ErrTooMany) || len(ls) != maxListeners {
 		t.Fatalf("endless listeners: %d, %v", len(ls), err)
 	}
 	est := bytes.Replace(line, []byte(" 0A "), []byte(" 01 "), 1)
 	ls, err = ParseProcNetTCP(io.LimitReader(endless{est}, int64(len(est))*(maxProcLines+10)), "tcp")
-	if !errors.Is(err, errTooMany) || len(ls) != 0 {
+	if !errors.Is(err, ErrTooMany) || len(ls) != 0 {
 		t.Fatalf("endless connections: %d, %v", len(ls), err)
 	}
 }

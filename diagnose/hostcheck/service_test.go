@@ -106,6 +106,32 @@ func TestServiceUnixSockets(t *testing.T) {
 	}
 }
 
+func TestServiceWildcardCandidate(t *testing.T) {
+	ls := []Listener{{Network: "tcp6", Addr: netip.MustParseAddrPort("[::]:3000"), PID: 5, Command: "puma"}}
+	fs := serviceFindings(ls, []probe.Target{{Address: "127.0.0.1:5000", Proxy: "nginx", Group: "app", Where: "a.conf:3"}}, nil)
+	if len(fs) != 1 || fs[0].Summary != "nothing listens on 127.0.0.1:5000; puma (pid 5) listens on [::]:3000 — server in upstream app at a.conf:3" ||
+		!strings.HasPrefix(fs[0].Fix, "change server in upstream app at a.conf:3 to 127.0.0.1:3000 ") {
+		t.Fatalf("%+v", fs)
+	}
+}
+
+func TestServiceDirectiveFromConfig(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "php.conf")
+	if err := os.WriteFile(conf, []byte("location ~ \\.php$ {\n    fastcgi_pass unix:/run/php/php-fpm.sock;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "php-fpm.sock")
+	fs := serviceFindings(nil, []probe.Target{{Address: "unix:" + sock, Proxy: "nginx", Module: probe.ModuleTCP, Where: conf + ":2"}}, nil)
+	if len(fs) != 1 || !strings.Contains(fs[0].Summary, "fastcgi_pass at "+conf+":2") {
+		t.Fatalf("%+v", fs)
+	}
+	for _, where := range []string{"", "nofile:3", conf + ":99", conf + ":x", conf + ":-1", ":2"} {
+		if got := directiveAt(where); got != "" {
+			t.Errorf("%q: %q", where, got)
+		}
+	}
+}
+
 func TestServiceNoCandidate(t *testing.T) {
 	ls := []Listener{tcpL("0.0.0.0:22", "sshd", 1), {Network: "tcp", Addr: netip.MustParseAddrPort("127.0.0.1:3000"), UID: 1000}}
 	fs := serviceFindings(ls, []probe.Target{{Address: "127.0.0.1:5000", Proxy: "haproxy", Group: "be", Upstream: "be/app"}}, nil)

@@ -3,6 +3,7 @@ package hostcheck
 import (
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 
@@ -76,12 +77,48 @@ func directive(t probe.Target) string {
 		return "ProxyPass"
 	case t.Group != "":
 		return "server in upstream " + t.Group
+	}
+	if name := directiveAt(t.Where); strings.HasSuffix(name, "_pass") {
+		return name // fastcgi_pass, uwsgi_pass, grpc_pass …
+	}
+	switch {
 	case t.Module == probe.ModuleHTTP || t.Module == probe.ModuleTLS:
 		return "proxy_pass"
 	case t.Proxy == "nginx":
 		return "the *_pass directive"
 	}
 	return "the upstream address"
+}
+
+// directiveAt returns the first word of the configuration line at
+// "file:line", "" when it cannot be read.
+func directiveAt(where string) string {
+	i := strings.LastIndexByte(where, ':')
+	if i <= 0 {
+		return ""
+	}
+	n, err := strconv.Atoi(where[i+1:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	f, err := os.Open(where[:i])
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	line := 0
+	word := ""
+	_ = scanLines(f, func(b []byte) bool {
+		line++
+		if line == n {
+			if fs := strings.Fields(string(b)); len(fs) > 0 {
+				word = printable([]byte(fs[0]))
+			}
+			return false
+		}
+		return true
+	})
+	return word
 }
 
 // at is " at file:line" of the target's configuration, or "".
