@@ -127,6 +127,8 @@ func (c *Pipeline) stopLog(path string, r *runningLog) error {
 // and for an access log the format it compiled (escaping and string).
 func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
+	case config.FormatContainer:
+		return c.containerCounterFactory(lc)
 	case config.FormatNginxAccess:
 		parser, err := accessParser(lc)
 		if err != nil {
