@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse"
@@ -20,6 +22,18 @@ const panicSourceContainer = "container"
 // that are not wrapped as configured, or were cut: one per file per
 // interval, with the count of the others.
 const wrapperWarnEvery = 10 * time.Second
+
+// newContainerCutCounter registers badgateway_container_messages_cut_total.
+// No path label: its series would outlive the containers, which the label
+// governor's expiry of path values cannot delete.
+func newContainerCutCounter(reg prometheus.Registerer) prometheus.Counter {
+	cut := prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: "badgateway", Name: "container_messages_cut_total",
+		Help: "Container-log lines the runtime split into parts (CRI P lines, json-file logs without a newline) that, joined, exceeded 64 KiB: cut there, the rest dropped.",
+	})
+	reg.MustRegister(cut)
+	return cut
+}
 
 // containerCounterFactory makes the counters of a `format: container`
 // log: each file unwraps its lines and counts each stream with the counter
@@ -51,6 +65,7 @@ func (c *Pipeline) containerCounterFactory(lc config.LogConfig) (func(string, *s
 		f := &containerLogFile{
 			SourceStats: collector.NewSourceStats(path, c.m, c.gov), joiner: containerlog.NewJoiner(wrapper, 0),
 			wrapper: wrapper, logger: logger, now: time.Now, guard: newLineGuard(panicSourceContainer, path, c.m, logger),
+			cut: c.containerCut,
 		}
 		for i, newCounter := range streams {
 			if newCounter != nil {
@@ -74,6 +89,7 @@ type containerLogFile struct {
 	streams [2]lineCounter // by containerlog.Stream; nil: not parsed
 	logger  *slog.Logger
 	guard   lineGuard
+	cut     prometheus.Counter // messages cut at the limit
 	now     func() time.Time
 
 	lastWarn   time.Time
@@ -92,6 +108,7 @@ func (f *containerLogFile) Line(line []byte) {
 	case !ok:
 		return // a part: counted with the message it ends in
 	case msg.Cut:
+		f.cut.Inc()
 		f.warn("Container-log line longer than the limit was cut", "limit_bytes", containerlog.DefaultMaxMessageBytes, "parts", msg.Parts, "stream", msg.Stream)
 	}
 	if s := f.streams[msg.Stream]; s != nil {

@@ -156,3 +156,25 @@ func BenchmarkContainerLog(b *testing.B) {
 		})
 	}
 }
+
+// An endless run of parts is cut at the limit and counted in
+// badgateway_container_messages_cut_total; the file goes on with the next
+// line.
+func TestContainerLogCutsEndlessParts(t *testing.T) {
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	const path = "/var/log/containers/p_ns_c-1.log"
+	f := newContainerFile(t, c, "logs:\n  - path: /var/log/containers/*.log\n    format: container\n    wrapper: cri\n", path)
+	ts := "2026-11-20T03:14:22.123456789Z "
+	part := []byte(ts + "stderr P " + strings.Repeat("x", 16384))
+	for range 1000 { // 16 MiB of one line
+		f.Line(part)
+	}
+	f.Line([]byte(ts + "stderr F end"))
+	f.Line([]byte(ts + "stderr F " + refusedLine))
+	f.CaughtUp()
+	checkCounts(t, []countCheck{
+		{"cut", c.containerCut, 1},
+		{"the cut message is one line (not an nginx line)", c.m.LogLines.WithLabelValues(path, "unrecognized"), 1},
+		{"the next line counts", c.m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.0.2.14:8080", "shop"), 1},
+	})
+}
