@@ -178,3 +178,36 @@ func TestContainerLogCutsEndlessParts(t *testing.T) {
 		{"the next line counts", c.m.UpstreamErrors.WithLabelValues("nginx", "connection_refused", "10.0.2.14:8080", "shop"), 1},
 	})
 }
+
+// A stream's access format that does not compile is refused by
+// CheckConfig and Apply, located at the stream's field.
+func TestContainerLogStreamFormatErrorLocated(t *testing.T) {
+	cfg := parse(t, "logs:\n  - path: /c/*.log\n    format: container\n    wrapper: cri\n    stdout:\n      format: nginx_access\n      log_format: '$remote_addr$status'\n")
+	const want = "test.yml:7: logs[0].stdout.log_format: "
+	if err := CheckConfig(cfg); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("CheckConfig: %v, want %s…", err, want)
+	}
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(cfg); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Apply: %v, want %s…", err, want)
+	}
+}
+
+// Warnings about a kubelet file name the pod's namespace, pod and
+// container read from the file name.
+func TestContainerLogWarningsNameThePod(t *testing.T) {
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	newCounter, _, err := c.lineCounterFactory(parse(t, "logs:\n  - path: /var/log/pods/*/*/*.log\n    format: container\n    wrapper: cri\n").Logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	f := newCounter("/var/log/pods/ingress-nginx_ingress-nginx-controller-7d9c8f6b5-x2k4q_5b8e2f4a/controller/0.log", slog.New(slog.NewTextHandler(&out, nil)))
+	f.Line([]byte("not a CRI line"))
+	for _, want := range []string{"namespace=ingress-nginx", "pod=ingress-nginx-controller-7d9c8f6b5-x2k4q", "container=controller", `err="timestamp is not RFC 3339"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("warning lacks %s: %s", want, out.String())
+		}
+	}
+}
