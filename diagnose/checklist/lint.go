@@ -27,7 +27,7 @@ func configFindings(ctx context.Context, in *Inputs, o *Options, res *net.Resolv
 		}
 		if p.Nginx != nil {
 			fs = append(fs, lintNginx(ctx, p.Nginx, o.Timeout, res)...)
-			sf, ss := socketFindings(p.Nginx, in.Targets)
+			sf, ss := socketFindings(p.Nginx, in.Targets, in.directivesByWhere())
 			fs = append(fs, sf...)
 			skipped = append(skipped, ss...)
 		}

@@ -33,7 +33,7 @@ type workerUser struct {
 // the worker user: the diagnose command runs as root and its probe gets
 // through, while nginx's workers get "Permission denied" (a connect needs
 // write permission on the socket and search permission on each directory).
-func socketFindings(cfg *nginxconf.Config, targets []probe.Target) ([]diagnose.Finding, []diagnose.Skipped) {
+func socketFindings(cfg *nginxconf.Config, targets []probe.Target, directives map[string][]*nginxconf.Directive) ([]diagnose.Finding, []diagnose.Skipped) {
 	var fs []diagnose.Finding
 	var u *workerUser
 	for _, t := range targets {
@@ -65,7 +65,7 @@ func socketFindings(cfg *nginxconf.Config, targets []probe.Target) ([]diagnose.F
 		fs = append(fs, diagnose.Finding{
 			Severity: diagnose.Critical, Check: diagnose.CheckConfig, Cause: cause.PermissionDenied.String(), Upstream: t.Address, Failing: true,
 			Summary:  fmt.Sprintf("nginx workers (user %s) cannot open %s: every request to it gets 502", u.name, path),
-			Evidence: []string{evidence, fmt.Sprintf("nginx workers run as %s:%s (%s)", u.name, u.group, u.where), configEvidence(t, nil)},
+			Evidence: []string{evidence, fmt.Sprintf("nginx workers run as %s:%s (%s)", u.name, u.group, u.where), configEvidence(t, pickDirective(directives[t.Where], t))},
 			Fix:      fix,
 			Runbook:  diagnose.RunbookFor(cause.PermissionDenied.String()),
 		})
@@ -152,8 +152,20 @@ func allowed(path string, u *workerUser, want fs.FileMode) (bool, string) {
 	default:
 		bits = mode
 	}
-	ev := fmt.Sprintf("%s %s owner %s group %s", fi.Mode().String(), path, userName(st.Uid), groupName(st.Gid))
+	ev := fmt.Sprintf("%s %s %s %s", lsMode(fi.Mode()), userName(st.Uid), groupName(st.Gid), path)
 	return bits&want != 0, ev
+}
+
+// lsMode writes a mode as ls -l does: srw-------.
+func lsMode(m fs.FileMode) string {
+	kind := "-"
+	switch {
+	case m&fs.ModeSocket != 0:
+		kind = "s"
+	case m.IsDir():
+		kind = "d"
+	}
+	return kind + m.Perm().String()[1:]
 }
 
 func userName(uid uint32) string {
