@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,10 @@ import (
 func diagnoseJSON(t *testing.T, args ...string) (diagnose.Report, int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := runContext(context.Background(), append([]string{"diagnose", "--output=json", "--timeout=5s"}, args...), strings.NewReader(""), &stdout, &stderr)
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--timeout=") }) {
+		args = append(args, "--timeout=10s") // generous: the machine may be loaded
+	}
+	code := runContext(context.Background(), append([]string{"diagnose", "--output=json"}, args...), strings.NewReader(""), &stdout, &stderr)
 	var r diagnose.Report
 	if code != 2 {
 		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
