@@ -155,4 +155,3 @@ func waitPIDFile(t *testing.T, path string, exited <-chan struct{}) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
