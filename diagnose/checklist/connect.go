@@ -43,7 +43,7 @@ func connectivityFindings(in *Inputs, results [][]probe.Result) []diagnose.Findi
 			if len(ok) > 0 && isName(t.Address) {
 				f.Summary, f.Fix = addressTrap(t, r, ok[0], d)
 			} else {
-				f.Summary = fmt.Sprintf("%s fails the probe: %s", r.Upstream, f.Cause)
+				f.Summary = failureSummary(r)
 				f.Fix = fixFor(t, r, d)
 			}
 			f.Runbook = diagnose.RunbookFor(f.Cause)
@@ -61,6 +61,19 @@ func addressTrap(t probe.Target, bad, good probe.Result, d *nginxconf.Directive)
 	summary = fmt.Sprintf("%s resolves to %s too: %s fails (%s) while %s answers", host, bad.Address, bad.Address, bad.Cause, good.Address)
 	fix = fmt.Sprintf("pin the address that answers: %s (or make the app listen on %s too)", replaceIn(t, d, good.Address, ""), bad.Address)
 	return summary, fix
+}
+
+// failureSummary is the line read first: the upstream, the cause, and
+// what it means (the first clause of the cause's fix hint).
+func failureSummary(r probe.Result) string {
+	meaning, _, _ := strings.Cut(r.Cause.FixHint(), ":")
+	switch {
+	case r.Cause == cause.None:
+		return fmt.Sprintf("%s fails the probe: %s", r.Upstream, r.Err)
+	case meaning == "":
+		return fmt.Sprintf("%s: %s", r.Upstream, r.Cause)
+	}
+	return fmt.Sprintf("%s: %s (%s)", r.Upstream, r.Cause, meaning)
 }
 
 // probeEvidence is one line that says what the probe did and saw.

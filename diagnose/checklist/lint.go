@@ -59,7 +59,7 @@ func lintNginx(ctx context.Context, cfg *nginxconf.Config, timeout time.Duration
 			return true
 		}
 		if ka := keepalive[strings.ToLower(host)]; ka != nil && port == "" {
-			if f := lintKeepalive(cfg, d, parents, ka); f != nil {
+			if f := lintKeepalive(cfg, d, parents, ka, host); f != nil {
 				fs = append(fs, *f)
 			}
 		}
@@ -155,7 +155,7 @@ func lookupSet(cfg *nginxconf.Config, parents []*nginxconf.Directive, variable s
 
 // lintKeepalive: upstream keepalive needs proxy_http_version 1.1 and an
 // empty Connection header, or nginx closes every connection anyway.
-func lintKeepalive(cfg *nginxconf.Config, d *nginxconf.Directive, parents []*nginxconf.Directive, ka *nginxconf.Directive) *diagnose.Finding {
+func lintKeepalive(cfg *nginxconf.Config, d *nginxconf.Directive, parents []*nginxconf.Directive, ka *nginxconf.Directive, group string) *diagnose.Finding {
 	version := nginxconf.Lookup(cfg.Directives, parents, "proxy_http_version")
 	v11 := version != nil && version.Arg(0) == "1.1"
 	conn, ok := headerValue(cfg, parents, "Connection")
@@ -171,7 +171,7 @@ func lintKeepalive(cfg *nginxconf.Config, d *nginxconf.Directive, parents []*ngi
 		missing = append(missing, `proxy_set_header Connection "";`)
 	}
 	return &diagnose.Finding{
-		Severity: diagnose.Warning, Check: diagnose.CheckConfig, Upstream: d.Arg(0),
+		Severity: diagnose.Warning, Check: diagnose.CheckConfig, Upstream: group,
 		Summary:  fmt.Sprintf("upstream keepalive is set but the location does not keep connections alive (missing %s)", strings.Join(missing, " ")),
 		Evidence: []string{fmt.Sprintf("%s: %s", ka.Where(), ka.String()), fmt.Sprintf("%s: %s", d.Where(), d.String())},
 		Fix:      fmt.Sprintf("add `%s` next to `%s` at %s", strings.Join(missing, " "), d.String(), d.Where()),
