@@ -58,7 +58,7 @@ func (o *Options) setDefaults() {
 		o.Timeout = 3 * time.Second
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = probe.DefaultConcurrency
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -14,7 +14,7 @@ import (
 )
 
 // writeNginx writes an nginx.conf with the given http block content.
-func writeNginx(t *testing.T, http string) string {
+func writeNginx(t testing.TB, http string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "nginx.conf")
 	conf := "events {}\nhttp {\n" + http + "\n}\n"
