@@ -100,3 +100,21 @@ func skippedHas(r *diagnose.Report, check, substr string) bool {
 	}
 	return false
 }
+
+// TestRunLooksInTheUsualPlaces: with no flag, the configurations found at
+// the default paths are read; one that does not parse is skipped, not fatal.
+func TestRunLooksInTheUsualPlaces(t *testing.T) {
+	dead := backend.ClosedPort(t)
+	good := writeNginx(t, fmt.Sprintf(`server { listen 127.0.0.1:1; location / { proxy_pass http://%s; } }`, dead))
+	broken := filepath.Join(t.TempDir(), "haproxy.cfg")
+	if err := os.WriteFile(broken, []byte("backend b\n  server s1 \"unterminated\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, Options{DefaultNginxPaths: []string{"/nonexistent/nginx.conf", good}, DefaultHAProxyPaths: []string{broken}})
+	if len(r.Checked.Proxies) != 1 || r.Checked.Proxies[0] != "nginx" || len(r.Findings) == 0 || r.Findings[0].Upstream != dead {
+		t.Fatalf("report %+v", r)
+	}
+	if !skippedHas(r, diagnose.CheckConfig, broken) {
+		t.Errorf("the unreadable haproxy.cfg is not listed as skipped: %+v", r.Checked.Skipped)
+	}
+}

@@ -31,7 +31,7 @@ type Inputs struct {
 
 // Proxy is one proxy configuration.
 type Proxy struct {
-	Kind   string // "nginx" or "haproxy"
+	Kind   string // "nginx", "haproxy" or "apache"
 	File   string // the main configuration file
 	Binary string // nginx or haproxy; "" when not installed
 	Args   []string
@@ -70,6 +70,15 @@ func gather(ctx context.Context, o *Options) (*Inputs, error) {
 		}
 		if o.NginxBinary == "" && d.NginxBinary != "" {
 			o.NginxBinary, o.NginxArgs = d.NginxBinary, append(o.NginxArgs, d.NginxArgs...)
+		}
+		if d.ApacheConfig != "" { // probed; its configuration is not linted
+			ts, us, err := discover.ApacheFile(d.ApacheConfig, dopts)
+			if err != nil {
+				return nil, fmt.Errorf("--config.file: probes.discover.apache_config: %w", err)
+			}
+			in.Proxies = append(in.Proxies, &Proxy{Kind: "apache", File: d.ApacheConfig})
+			in.checked.Configs = append(in.checked.Configs, d.ApacheConfig)
+			in.Targets, in.Unprobeable = append(in.Targets, ts...), append(in.Unprobeable, us...)
 		}
 		for i := range cfg.Logs {
 			l := &cfg.Logs[i]
