@@ -97,7 +97,11 @@ func probeEvidence(t probe.Target, r probe.Result) string {
 	if r.Err != "" {
 		fmt.Fprintf(&b, ": %s", r.Err)
 	}
-	fmt.Fprintf(&b, " after %v", r.Duration.Round(time.Millisecond))
+	if r.Duration < time.Millisecond {
+		b.WriteString(" after <1ms")
+	} else {
+		fmt.Fprintf(&b, " after %v", r.Duration.Round(time.Millisecond))
+	}
 	return b.String()
 }
 
