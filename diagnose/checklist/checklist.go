@@ -106,8 +106,8 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	r.Checked.Skipped = append(r.Checked.Skipped, skipped...)
 	r.Checked.Ran = append(r.Checked.Ran, diagnose.CheckConfig)
 	r.Checked.Skipped = append(r.Checked.Skipped, checkLogsReadable(in)...)
-	plugIn(ctx, r, in, diagnose.CheckLogs, o.Logs, "package diagnose/logwindow is not wired into this build yet")
-	plugIn(ctx, r, in, diagnose.CheckService, o.Host, "package diagnose/hostcheck is not wired into this build yet")
+	plugIn(ctx, r, in, o.Logs, "package diagnose/logwindow is not wired into this build yet", diagnose.CheckLogs)
+	plugIn(ctx, r, in, o.Host, "package diagnose/hostcheck is not wired into this build yet", diagnose.CheckService, diagnose.CheckNetwork)
 	mergeDuplicates(r)
 	diagnose.Sort(r.Findings)
 	if len(o.URLs) > 0 {
@@ -120,16 +120,18 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	return r, nil
 }
 
-// plugIn runs an optional check, or lists it as skipped.
-func plugIn(ctx context.Context, r *diagnose.Report, in *Inputs, name string, check PlugIn, missing string) {
+// plugIn runs an optional check, or lists its checks as skipped.
+func plugIn(ctx context.Context, r *diagnose.Report, in *Inputs, check PlugIn, missing string, names ...string) {
 	if check == nil {
-		r.Checked.Skipped = append(r.Checked.Skipped, diagnose.Skipped{Check: name, Reason: missing})
+		for _, name := range names {
+			r.Checked.Skipped = append(r.Checked.Skipped, diagnose.Skipped{Check: name, Reason: missing})
+		}
 		return
 	}
 	fs, skipped := check(ctx, in)
 	r.Findings = append(r.Findings, fs...)
 	r.Checked.Skipped = append(r.Checked.Skipped, skipped...)
-	r.Checked.Ran = append(r.Checked.Ran, name)
+	r.Checked.Ran = append(r.Checked.Ran, names...)
 }
 
 // shortDuration writes 15m for 15m0s and 1h for 1h0m0s.

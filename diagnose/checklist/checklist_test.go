@@ -11,6 +11,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/internal/backend"
+	"github.com/badgateway/badgateway_exporter/probe/probetest"
 )
 
 // writeNginx writes an nginx.conf with the given http block content.
@@ -116,5 +117,26 @@ func TestRunLooksInTheUsualPlaces(t *testing.T) {
 	}
 	if !skippedHas(r, diagnose.CheckConfig, broken) {
 		t.Errorf("the unreadable haproxy.cfg is not listed as skipped: %+v", r.Checked.Skipped)
+	}
+}
+
+// TestRunNameThatDoesNotResolve: a server name the configured DNS server
+// (probes.dns_server, on loopback) does not know is a config finding that
+// names the server line.
+func TestRunNameThatDoesNotResolve(t *testing.T) {
+	dns := probetest.DNSServer(t, nil)
+	conf := writeNginx(t, "upstream app {\n server app.diag.test:3000;\n}\nserver { listen 127.0.0.1:1; location / { proxy_pass http://app; } }")
+	exp := filepath.Join(t.TempDir(), "exporter.yml")
+	if err := os.WriteFile(exp, []byte(fmt.Sprintf("probes:\n  dns_server: %s\n  discover:\n    nginx_config: %s\n", dns, conf)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, Options{ConfigFile: exp})
+	if len(r.Findings) == 0 {
+		t.Fatal("no finding")
+	}
+	f := r.Findings[0]
+	if f.Check != diagnose.CheckConfig || f.Cause != "dns_failure" || f.Upstream != "app.diag.test:3000" ||
+		!strings.Contains(f.Fix, "`server app.diag.test:3000` at "+conf+":4") {
+		t.Fatalf("finding %+v", f)
 	}
 }

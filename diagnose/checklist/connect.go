@@ -37,8 +37,11 @@ func connectivityFindings(in *Inputs, results [][]probe.Result) []diagnose.Findi
 				Cause: r.Cause.String(), Upstream: r.Upstream, Seen: r.Start,
 				Evidence: []string{probeEvidence(t, r), configEvidence(t, d)},
 			}
-			if r.Cause == cause.None {
+			switch r.Cause {
+			case cause.None:
 				f.Cause = ""
+			case cause.DNSFailure: // a name in the configuration that this host cannot resolve
+				f.Check = diagnose.CheckConfig
 			}
 			if len(ok) > 0 && isName(t.Address) {
 				f.Summary, f.Fix = addressTrap(t, r, ok[0], d)
