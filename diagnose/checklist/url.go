@@ -87,5 +87,27 @@ func mergeDuplicates(r *diagnose.Report) {
 		first[k] = len(out)
 		out = append(out, f)
 	}
-	r.Findings = out
+	r.Findings = foldProbeIntoService(out)
+}
+
+// foldProbeIntoService drops a probe's finding when the service check
+// found the same cause at the same upstream (its fix is more specific: the
+// process that listens elsewhere), keeping the probe's evidence there.
+func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
+	type key struct{ cause, upstream string }
+	service := map[key]int{}
+	for i, f := range fs {
+		if f.Check == diagnose.CheckService && f.Upstream != "" {
+			service[key{f.Cause, f.Upstream}] = i
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if i, ok := service[key{f.Cause, f.Upstream}]; ok && f.Check == diagnose.CheckConnectivity {
+			fs[i].Evidence = append(fs[i].Evidence, f.Evidence...)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
