@@ -90,24 +90,44 @@ func mergeDuplicates(r *diagnose.Report) {
 	r.Findings = foldProbeIntoService(out)
 }
 
-// foldProbeIntoService drops a probe's finding when the service check
-// found the same cause at the same upstream (its fix is more specific: the
-// process that listens elsewhere), keeping the probe's evidence there.
+// foldProbeIntoService folds the critical findings of one cause at one
+// upstream into one: the service check's (its fix names the process that
+// listens elsewhere), else the probe's; the other's evidence, and the log
+// lines counted, become evidence of it.
 func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 	type key struct{ cause, upstream string }
-	service := map[key]int{}
+	rank := map[string]int{diagnose.CheckService: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
+	foldable := func(f diagnose.Finding) bool {
+		return rank[f.Check] > 0 && f.Upstream != "" && f.Cause != "" && f.Severity == diagnose.Critical
+	}
+	best := map[key]int{}
 	for i, f := range fs {
-		if f.Check == diagnose.CheckService && f.Upstream != "" {
-			service[key{f.Cause, f.Upstream}] = i
+		k := key{f.Cause, f.Upstream}
+		if j, ok := best[k]; foldable(f) && (!ok || rank[f.Check] > rank[fs[j].Check]) {
+			best[k] = i
 		}
 	}
-	out := fs[:0]
-	for _, f := range fs {
-		if i, ok := service[key{f.Cause, f.Upstream}]; ok && f.Check == diagnose.CheckConnectivity {
-			fs[i].Evidence = append(fs[i].Evidence, f.Evidence...)
+	drop := make([]bool, len(fs))
+	for i, f := range fs {
+		j := best[key{f.Cause, f.Upstream}]
+		if !foldable(f) || j == i {
 			continue
 		}
-		out = append(out, f)
+		into := &fs[j]
+		if f.Check == diagnose.CheckLogs {
+			into.Evidence = append(into.Evidence, f.Summary)
+		}
+		into.Evidence = append(into.Evidence, f.Evidence...)
+		if f.Seen.After(into.Seen) {
+			into.Seen = f.Seen
+		}
+		drop[i] = true
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
 	}
 	return out
 }
