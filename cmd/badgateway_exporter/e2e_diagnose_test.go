@@ -1,146 +1,186 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/badgateway/badgateway_exporter/diagnose"
-	"github.com/badgateway/badgateway_exporter/internal/backend"
-	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/badgateway/badgateway_exporter/internal/e2ebin"
+	"github.com/badgateway/badgateway_exporter/internal/exportertest"
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
 )
 
-// diagnoseJSON runs `diagnose --output=json ARGS` in-process and decodes
-// the report; the exit code and stderr come with it.
-func diagnoseJSON(t *testing.T, args ...string) (diagnose.Report, int, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--timeout=") }) {
-		args = append(args, "--timeout=10s") // generous: the machine may be loaded
+// chromium renders the /diagnose page as a browser would.
+var chromium = e2ebin.Program{Pkg: "cmd/badgateway_exporter", Name: "chromium", Env: "BADGATEWAY_CHROMIUM",
+	Default: "/usr/bin/chromium", Debian: "chromium"}
+
+// envArtifacts names a directory where tests keep what a person may want
+// to look at afterwards (the page's screenshots); else they go to a
+// temporary directory.
+const envArtifacts = "BADGATEWAY_TEST_ARTIFACTS"
+
+func artifactPath(t *testing.T, name string) string {
+	dir := os.Getenv(envArtifacts)
+	if dir == "" {
+		return filepath.Join(t.TempDir(), name)
 	}
-	code := runContext(context.Background(), append([]string{"diagnose", "--output=json"}, args...), strings.NewReader(""), &stdout, &stderr)
-	var r diagnose.Report
-	if code != 2 {
-		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
-			t.Fatalf("exit %d: decoding the JSON: %v\n%s\nstderr: %s", code, err, stdout.String(), stderr.String())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("artifacts directory: %v", err)
+	}
+	return filepath.Join(dir, name)
+}
+
+// runChromium runs headless chromium on url with a fresh profile and
+// returns its standard output. It cannot reach the network: background
+// services are off, every name resolves to nothing, and any request that
+// is not for loopback goes to a proxy at a closed loopback port (chromium
+// never sends loopback through a proxy).
+func runChromium(t *testing.T, bin, url string, args ...string) string {
+	t.Helper()
+	home := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-breakpad",
+		"--user-data-dir=" + filepath.Join(home, "profile"),
+		"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+		"--proxy-server=socks5://" + loopback.ClosedTCPAddr(t)}, args...)
+	cmd := exec.CommandContext(ctx, bin, append(all, url)...)
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.String())
+	}
+	return string(out)
+}
+
+const diagnoseErrorLine = `2026/12/02 03:14:%02d [error] 31#31: *%d connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: %s, request: "GET / HTTP/1.1", upstream: "http://%s/", host: "%s"` + "\n"
+
+// TestDiagnosePageInHeadlessChromium: the real exporter follows an nginx
+// error log with refused connections to two upstreams and probes a closed
+// port; a real browser renders /diagnose with the findings, the table rows
+// and the fixes, and takes screenshots (kept as test artifacts).
+func TestDiagnosePageInHeadlessChromium(t *testing.T) {
+	browser := chromium.Require(t)
+	logPath := filepath.Join(t.TempDir(), "error.log")
+	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app, api, closed := "127.0.0.1:5000", "127.0.0.1:5001", loopback.ClosedTCPAddr(t)
+	exp := exportertest.Start(t, fmt.Sprintf("logs:\n  - path: %s\nprobes:\n  interval: 1s\n  timeout: 500ms\n  targets:\n    - upstream: %s\n", logPath, closed))
+
+	f, err := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		up, server := app, "shop.test"
+		if i%2 == 1 {
+			up, server = api, "api.test"
+		}
+		fmt.Fprintf(f, diagnoseErrorLine, i, i+1, server, up, server)
+	}
+	f.Close()
+	exp.WaitFor(t, "badgateway_upstream_errors_total", exportertest.Labels{"upstream": app, "cause": "connection_refused"}, 3)
+	exp.WaitFor(t, "badgateway_upstream_errors_total", exportertest.Labels{"upstream": api, "cause": "connection_refused"}, 2)
+	exp.WaitFor(t, "badgateway_probe_failures_total", exportertest.Labels{"upstream": closed, "cause": "connection_refused"}, 1)
+
+	url := "http://" + exp.Addr + "/diagnose"
+	dom := runChromium(t, browser, url, "--dump-dom")
+	for _, want := range []string{
+		"<h1>Why is this host returning 502s?</h1>",
+		`<table id="failing">`,
+		"<tr><td>nginx</td><td><code>127.0.0.1:5000</code></td><td><code>connection_refused</code></td><td class=\"n\">3</td>",
+		"<tr><td>nginx</td><td><code>127.0.0.1:5001</code></td><td><code>connection_refused</code></td><td class=\"n\">2</td>",
+		"<tr><td>probe</td><td><code>" + closed + "</code></td><td><code>connection_refused</code></td>",
+		"nginx: connection_refused to 127.0.0.1:5000, 3 in the last 5 min",
+		"nginx: connection_refused to 127.0.0.1:5001, 2 in the last 5 min",
+		"probe of " + closed + " fails: connection_refused",
+		"server: shop.test", "server: api.test",
+		"nothing listens on that port or socket: check the app is running", // the fix
+		"nginx -T shows where",
+		"docs/runbook.md#connection_refused",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered page lacks %q", want)
 		}
 	}
-	return r, code, stderr.String()
-}
+	if t.Failed() {
+		t.Fatalf("rendered DOM:\n%s", dom)
+	}
 
-// topFinding checks the exit code is 1 and returns the first finding.
-func topFinding(t *testing.T, r diagnose.Report, code int, stderr string) diagnose.Finding {
-	t.Helper()
-	if code != 1 || len(r.Findings) == 0 {
-		t.Fatalf("exit %d, findings %+v, stderr %s", code, r.Findings, stderr)
-	}
-	f := r.Findings[0]
-	if f.Severity != diagnose.Critical || !f.Failing {
-		t.Fatalf("top finding is not a critical failure: %+v", f)
-	}
-	return f
-}
-
-// expectTop asserts the top finding's cause, upstream and that its fix
-// contains each of fixParts.
-func expectTop(t *testing.T, f diagnose.Finding, cause, upstream string, fixParts ...string) {
-	t.Helper()
-	if f.Cause != cause || f.Upstream != upstream {
-		t.Errorf("top finding cause %q upstream %q, want %q %q: %+v", f.Cause, f.Upstream, cause, upstream, f)
-	}
-	for _, p := range fixParts {
-		if !strings.Contains(f.Fix, p) {
-			t.Errorf("fix %q does not name %q", f.Fix, p)
+	for _, size := range []struct{ w, h int }{{1280, 1000}, {390, 844}} { // a laptop, a phone
+		shot := artifactPath(t, fmt.Sprintf("diagnose-%dx%d.png", size.w, size.h))
+		_ = os.Remove(shot)
+		runChromium(t, browser, url, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", size.w, size.h))
+		pf, err := os.Open(shot)
+		if err != nil {
+			t.Fatalf("no screenshot: %v", err)
 		}
-	}
-	if f.Runbook != diagnose.RunbookFor(cause) {
-		t.Errorf("runbook %q", f.Runbook)
-	}
-}
-
-func hasEvidence(f diagnose.Finding, substr string) bool {
-	for _, e := range f.Evidence {
-		if strings.Contains(e, substr) {
-			return true
+		img, err := png.Decode(pf)
+		pf.Close()
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", shot, err)
 		}
-	}
-	return false
-}
-
-// TestDiagnoseBackendNotRunning: nothing listens on the upstream's port;
-// the 502 of --url is tied to the finding.
-func TestDiagnoseBackendNotRunning(t *testing.T) {
-	dead := backend.ClosedPort(t)
-	ngx := nginxtest.Start(t, fmt.Sprintf(`
-upstream app {
-    server %s;
-}
-server { listen {{listen}}; location / { proxy_pass http://app; } }`, dead))
-	r, code, stderr := diagnoseJSON(t, "--nginx.config="+ngx.ConfigPath(), "--url="+ngx.URL("/"))
-	f := topFinding(t, r, code, stderr)
-	// The probe's fix names `server ADDR` at file:line; the service check's,
-	// which takes precedence when wired, "server in upstream app at file:line".
-	expectTop(t, f, "connection_refused", dead, "server ", " at "+ngx.ConfigPath()+":")
-	if !hasEvidence(f, "answered 502") {
-		t.Errorf("the --url 502 is not evidence of the top finding: %q", f.Evidence)
-	}
-	if !hasEvidence(f, ngx.ConfigPath()+":") {
-		t.Errorf("no file:line in the evidence: %q", f.Evidence)
+		if b := img.Bounds(); b.Dx() != size.w || b.Dy() != size.h {
+			t.Errorf("screenshot %s is %v", shot, b)
+		}
+		t.Logf("screenshot: %s", shot)
 	}
 }
 
-// TestDiagnoseProtocolMismatch: https:// to a plain-HTTP port, and http://
-// to a TLS-only port; each fix swaps the scheme in the proxy_pass.
-func TestDiagnoseProtocolMismatch(t *testing.T) {
-	plain, tlsOnly := backend.HTTPOK(t), backend.TLSOnly(t)
-	ngx := nginxtest.Start(t, fmt.Sprintf(`
-server {
-    listen {{listen}};
-    location /a/ { proxy_pass https://%s; }
-    location /b/ { proxy_pass http://%s; }
-}`, plain, tlsOnly))
-	r, code, stderr := diagnoseJSON(t, "--nginx.config="+ngx.ConfigPath(), "--url="+ngx.URL("/a/"))
-	topFinding(t, r, code, stderr)
-	byUpstream := map[string]diagnose.Finding{}
-	for _, f := range r.Findings {
-		byUpstream[f.Upstream] = f
+// /diagnose sits behind the --web.config.file basic auth, like /metrics,
+// and says nosniff like every route.
+func TestDiagnosePageBehindBasicAuth(t *testing.T) {
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
 	}
-	expectTop(t, byUpstream[plain], "protocol_error", plain, "`proxy_pass http://"+plain+"`")
-	expectTop(t, byUpstream[tlsOnly], "protocol_error", tlsOnly, "`proxy_pass https://"+tlsOnly+"`")
-}
-
-// TestDiagnoseBackendClosesMidResponse: the app dies while answering.
-func TestDiagnoseBackendClosesMidResponse(t *testing.T) {
-	crash := backend.ForTest(t, backend.ModeCrash)
-	ngx := nginxtest.Start(t, fmt.Sprintf(`server { listen {{listen}}; location / { proxy_pass http://%s; } }`, crash))
-	r, code, stderr := diagnoseJSON(t, "--nginx.config="+ngx.ConfigPath())
-	expectTop(t, topFinding(t, r, code, stderr), "premature_close", crash, "journalctl", "dmesg", "keepalive_timeout")
-}
-
-// TestDiagnoseHealthy: a working setup has no critical finding, exit 0.
-func TestDiagnoseHealthy(t *testing.T) {
-	live := backend.HTTPOK(t)
-	ngx := nginxtest.Start(t, fmt.Sprintf(`
-upstream app {
-    server %s;
-    keepalive 8;
-}
-server {
-    listen {{listen}};
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
-}`, live))
-	r, code, stderr := diagnoseJSON(t, "--nginx.config="+ngx.ConfigPath(), "--url="+ngx.URL("/"))
-	if code != 0 || r.Critical() {
-		t.Fatalf("exit %d, findings %+v, stderr %s", code, r.Findings, stderr)
+	webCfg := filepath.Join(t.TempDir(), "web.yml")
+	if err := os.WriteFile(webCfg, []byte("basic_auth_users:\n  ops: "+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if len(r.Checked.Upstreams) != 1 || r.Checked.Upstreams[0] != live || len(r.Checked.URLs) != 1 {
-		t.Errorf("checked %+v", r.Checked)
+	exp := exportertest.StartNoWait(t, absentLogConfig(t), "--web.config.file="+webCfg)
+	url := "http://" + exp.Addr + "/diagnose"
+	client := &http.Client{Timeout: 30 * time.Second}
+	var resp *http.Response
+	deadline := time.Now().Add(30 * time.Second)
+	for { // until it listens
+		if resp, err = client.Get(url); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v\n%s", url, err, exp.Logs())
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
-	for _, f := range r.Findings {
-		t.Errorf("unexpected finding on a healthy setup: %+v", f)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without credentials: %d, want 401", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url+"?format=json", nil)
+	req.SetBasicAuth("ops", "s3cret")
+	if resp, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"findings"`) {
+		t.Errorf("with credentials: %d %s", resp.StatusCode, body)
+	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("headers %v", resp.Header)
 	}
 }

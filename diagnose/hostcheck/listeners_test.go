@@ -1,0 +1,126 @@
+package hostcheck
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestListenersLive opens listeners in this process and finds them in the
+// real /proc, owned by this process.
+func TestListenersLive(t *testing.T) {
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Close()
+	sock := filepath.Join(t.TempDir(), "app.sock")
+	ux, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ux.Close()
+	if err := os.Chmod(sock, 0o660); err != nil {
+		t.Fatal(err)
+	}
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := Listeners("/proc")
+	if err != nil {
+		t.Logf("Listeners: %v", err) // other processes may be unreadable; ours is not
+	}
+	want := map[string]bool{tcp.Addr().String(): false, "unix:" + sock: false}
+	for _, l := range ls {
+		if _, ok := want[l.String()]; !ok {
+			continue
+		}
+		want[l.String()] = true
+		if l.PID != os.Getpid() || l.Command != strings.TrimSpace(string(comm)) {
+			t.Errorf("%s: owner %s, want %s (pid %d)", l, l.Owner(), strings.TrimSpace(string(comm)), os.Getpid())
+		}
+		if l.Network == "unix" && (l.FileMode.Perm() != 0o660 || l.FileUID != os.Getuid() || l.FileGID < 0) {
+			t.Errorf("%s: file %d:%d %v", l, l.FileUID, l.FileGID, l.FileMode)
+		}
+	}
+	for addr, found := range want {
+		if !found {
+			t.Errorf("%s not found among %d listeners", addr, len(ls))
+		}
+	}
+}
+
+// fakeProc builds a procRoot with the testdata /proc/net files and
+// processes whose fd links point at some of the sockets.
+func fakeProc(t *testing.T) string {
+	root := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "net"), 0o755))
+	for _, f := range []string{"tcp", "tcp6", "unix"} {
+		must(os.WriteFile(filepath.Join(root, "net", f), []byte(readTestdata(t, "proc-net-"+f+".txt")), 0o644))
+	}
+	proc := func(pid, comm string, links ...string) {
+		dir := filepath.Join(root, pid)
+		must(os.MkdirAll(filepath.Join(dir, "fd"), 0o755))
+		must(os.WriteFile(filepath.Join(dir, "comm"), []byte(comm+"\n"), 0o644))
+		for i, l := range links {
+			must(os.Symlink(l, filepath.Join(dir, "fd", string(rune('0'+i)))))
+		}
+	}
+	proc("812", "node", "/dev/null", "socket:[1082258]", "pipe:[5]", "socket:[999]", "socket:[garbage")
+	proc("900", "bad\xffname", "socket:[1082260]")
+	proc("901", "gunicorn", "socket:[1082264]")
+	proc("950", "forked-child", "socket:[1082258]") // a child sharing node's socket
+	// A process that vanished between the listing and the fd scan.
+	must(os.MkdirAll(filepath.Join(root, "777"), 0o755))
+	must(os.MkdirAll(filepath.Join(root, "self"), 0o755))
+	return root
+}
+
+func TestListenersFakeProc(t *testing.T) {
+	ls, err := Listeners(fakeProc(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	owners := map[string]string{}
+	for _, l := range ls {
+		owners[l.String()] = l.Owner()
+	}
+	for addr, want := range map[string]string{
+		"127.0.0.1:3000":                   "node (pid 812)",
+		"[::]:9000":                        `bad\xffname (pid 900)`,
+		"unix:/tmp/diaghost-sock/app.sock": "gunicorn (pid 901)",
+		"0.0.0.0:8080":                     "a process of uid 0 (pid unknown)",
+		"unix:@bgw-abstract":               "a process (pid unknown)",
+	} {
+		if owners[addr] != want {
+			t.Errorf("%s: owner %q, want %q", addr, owners[addr], want)
+		}
+	}
+}
+
+func TestListenersMissingFiles(t *testing.T) {
+	root := t.TempDir()
+	if _, err := Listeners(root); err == nil { // no /proc mounted
+		t.Fatal("want an error without net/tcp")
+	}
+	if err := os.MkdirAll(filepath.Join(root, "net"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	line := "   0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 42 1\n"
+	if err := os.WriteFile(filepath.Join(root, "net", "tcp"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := Listeners(root) // no tcp6 (no IPv6), no unix: not an error
+	if err != nil || len(ls) != 1 || ls[0].PID != 0 {
+		t.Fatal(ls, err)
+	}
+}
