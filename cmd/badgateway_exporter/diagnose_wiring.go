@@ -3,9 +3,8 @@ package main
 import "github.com/badgateway/badgateway_exporter/diagnose/checklist"
 
 // The log and host checks of diagnose, from packages diagnose/logwindow
-// and diagnose/hostcheck: nil lists them as skipped in the report, with
-// the reason. Set them here when those packages are merged.
+// and diagnose/hostcheck.
 var (
-	diagnoseLogs checklist.PlugIn
-	diagnoseHost checklist.PlugIn
+	diagnoseLogs checklist.PlugIn = checklist.LogWindow
+	diagnoseHost checklist.PlugIn = checklist.HostChecks
 )

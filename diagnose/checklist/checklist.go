@@ -108,6 +108,7 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	r.Checked.Skipped = append(r.Checked.Skipped, checkLogsReadable(in)...)
 	plugIn(ctx, r, in, o.Logs, "package diagnose/logwindow is not wired into this build yet", diagnose.CheckLogs)
 	plugIn(ctx, r, in, o.Host, "package diagnose/hostcheck is not wired into this build yet", diagnose.CheckService, diagnose.CheckNetwork)
+	r.Checked.Logs = append(r.Checked.Logs, in.LogsRead...)
 	mergeDuplicates(r)
 	diagnose.Sort(r.Findings)
 	if len(o.URLs) > 0 {

@@ -23,6 +23,7 @@ type Inputs struct {
 	Targets     []probe.Target // every upstream, with file:line in Where
 	Unprobeable []probe.Unprobeable
 	Logs        []LogFile     // the logs the configurations name
+	LogsRead    []string      // the files the logs check read (Checked.Logs)
 	Since       time.Duration // the log window (--since)
 
 	checked  diagnose.Checked
@@ -44,6 +45,10 @@ type LogFile struct {
 	Format config.Format // nginx_error, nginx_access or haproxy
 	Where  string        // the directive's file:line, or the config field
 	Config *config.LogConfig
+	// AccessFormat is the log_format an nginx access_log names ("combined"
+	// when none), and Nginx the configuration that declares it.
+	AccessFormat string
+	Nginx        *nginxconf.Config
 }
 
 // gather reads the exporter's configuration and the proxies'. A file named

@@ -35,7 +35,14 @@ func nginxLogs(cfg *nginxconf.Config) []LogFile {
 		}
 		if !seen[p] {
 			seen[p] = true
-			out = append(out, LogFile{Path: p, Format: format, Where: d.Where()})
+			l := LogFile{Path: p, Format: format, Where: d.Where()}
+			if format == config.FormatNginxAccess {
+				l.AccessFormat, l.Nginx = "combined", cfg
+				if len(d.Args) > 1 && !strings.Contains(d.Args[1], "=") {
+					l.AccessFormat = d.Args[1]
+				}
+			}
+			out = append(out, l)
 		}
 		return true
 	})
