@@ -14,7 +14,8 @@ import (
 // BenchmarkRunFiftyUpstreams measures one diagnose run over 50 upstreams:
 // 20 refused, 10 unreachable (connect times out: a full accept queue), 10
 // that accept and never answer, 10 healthy; probes run 32 at a time with
-// a 3 s timeout. Run it with -benchtime 1x; it reports the wall time of a
+// a 3 s timeout; the host checks (listeners, firewall, routes, kernel
+// log) run too. Run it with -benchtime 1x; it reports the wall time of a
 // run, and fails only if an upstream was not checked.
 //
 //	go test -run '^$' -bench RunFiftyUpstreams -benchtime 1x ./diagnose/checklist
@@ -42,7 +43,8 @@ func BenchmarkRunFiftyUpstreams(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		r, err := Run(context.Background(), Options{NginxConfig: path, NginxBinary: "/nonexistent", HAProxyBinary: "/nonexistent", Timeout: 3 * time.Second})
+		r, err := Run(context.Background(), Options{NginxConfig: path, NginxBinary: "/nonexistent", HAProxyBinary: "/nonexistent", Timeout: 3 * time.Second,
+			Logs: LogWindow, Host: HostChecks})
 		if err != nil {
 			b.Fatal(err)
 		}
