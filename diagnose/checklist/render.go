@@ -61,8 +61,12 @@ func summaryLine(r *diagnose.Report) string {
 	if n[diagnose.Critical] > 0 {
 		verdict = "502s explained below"
 	}
-	return fmt.Sprintf("diagnose: %d critical, %d warning, %d info (%s; %d upstreams; since %s): %s",
-		n[0], n[1], n[2], what, len(r.Checked.Upstreams), r.Checked.Since, verdict)
+	ups := "upstreams"
+	if len(r.Checked.Upstreams) == 1 {
+		ups = "upstream"
+	}
+	return fmt.Sprintf("diagnose: %d critical, %d warning, %d info (%s; %d %s; since %s): %s",
+		n[0], n[1], n[2], what, len(r.Checked.Upstreams), ups, r.Checked.Since, verdict)
 }
 
 // wrap writes s after prefix, wrapped at textWidth with the continuation
