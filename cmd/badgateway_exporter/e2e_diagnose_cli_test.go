@@ -144,3 +144,16 @@ server {
 		t.Errorf("unexpected finding on a healthy setup: %+v", f)
 	}
 }
+
+// TestDiagnoseTextAndMarkdown: the other two outputs of the same run.
+func TestDiagnoseTextAndMarkdown(t *testing.T) {
+	dead := backend.ClosedPort(t)
+	ngx := nginxtest.Start(t, fmt.Sprintf(`server { listen {{listen}}; location / { proxy_pass http://%s; } }`, dead))
+	for output, want := range map[string]string{"text": "CRITICAL  connection_refused  " + dead, "markdown": "| critical | connection_refused | " + dead + " |"} {
+		var stdout, stderr bytes.Buffer
+		code := runContext(context.Background(), []string{"diagnose", "--output=" + output, "--timeout=10s", "--nginx.config=" + ngx.ConfigPath()}, strings.NewReader(""), &stdout, &stderr)
+		if code != 1 || !strings.Contains(stdout.String(), want) {
+			t.Errorf("--output=%s: exit %d, stderr %s\n%s", output, code, stderr.String(), stdout.String())
+		}
+	}
+}
