@@ -21,9 +21,13 @@ func benchSizeMB() int64 {
 	return 200
 }
 
-// writeBenchLog writes size bytes of lines spread evenly over the 24 hours
-// before testNow, in the benchmark's temp dir: error-log lines (a mix of
-// failures of 50 upstreams and noise) or access-log lines.
+// benchRate is the logs' rate: 200 MB a day, so that the last 15 minutes
+// hold about 2 MB whatever the size of the file.
+const benchRate = float64(200<<20) / float64(24*time.Hour)
+
+// writeBenchLog writes size bytes of lines at benchRate up to testNow, in
+// the benchmark's temp dir: error-log lines (a mix of failures of 50
+// upstreams and noise) or access-log lines.
 func writeBenchLog(b *testing.B, access bool, size int64) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.log")
@@ -44,14 +48,18 @@ func writeBenchLog(b *testing.B, access bool, size int64) string {
 		}
 		return noticeLine(t)
 	}
-	perLine := int64(len(line(testNow, 0)) + 1)
+	perLine := int64(len(line(testNow, 0))+len(line(testNow, 1))+2*len(line(testNow, 2)))/4 + 1
 	n := size / perLine
-	start := testNow.Add(-24 * time.Hour)
-	step := 24 * time.Hour / time.Duration(n)
+	span := time.Duration(float64(size) / benchRate)
+	start := testNow.Add(-span)
+	step := span / time.Duration(n)
 	for i := range n {
 		fmt.Fprintln(w, line(start.Add(time.Duration(i)*step), int(i)))
 	}
 	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Sync(); err != nil { // no writeback of the file during the measurements
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -61,11 +69,19 @@ func writeBenchLog(b *testing.B, access bool, size int64) string {
 }
 
 // BenchmarkReadWindow reads windows of 15m, 1h and 6h from the end of a
-// 200 MB log covering 24 hours: the cost follows the window (MB/s of window
-// read, "file-MB/s" of the whole file), not the file size.
+// 100 MB and a 200 MB log written at 200 MB a day: the cost follows the
+// window, not the file size (read-MB/s: bytes read per second;
+// file-MB/s: the file's size per second).
 func BenchmarkReadWindow(b *testing.B) {
-	size := benchSizeMB() << 20
 	for _, kind := range []string{"error", "access"} {
+		for _, size := range []int64{100 << 20, benchSizeMB() << 20} {
+			benchmarkWindows(b, kind, size)
+		}
+	}
+}
+
+func benchmarkWindows(b *testing.B, kind string, size int64) {
+	{
 		path := writeBenchLog(b, kind == "access", size) // in the parent's temp dir: kept for every window
 		var access *nginxaccess.Parser
 		if kind == "access" {

@@ -49,7 +49,9 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 		}
 	}
 	st.Start = start
-	err = w.readForwards(file, h, start, &st)
+	if h.ordered() {
+		err = w.readForwards(file, h, start, &st)
+	}
 	if errors.Is(err, errShrank) {
 		st.Truncated, err = true, nil
 	}
@@ -65,7 +67,8 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 // StopAfterOldLines consecutive lines dated before the window (or
 // StopAfterOldBytes of them), so that a few lines written out of order
 // near the window's start do not end it early. scanned is how many bytes it
-// read.
+// read. A handler that does not need file order (access logs: one line, one
+// request) is fed here, in this one pass; the others in readForwards.
 func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (start, scanned int64, err error) {
 	lo := max(0, st.Size-w.maxBytes)
 	bs := newBackScanner(file, lo, st.Size, BlockSize, MaxLineBytes)
@@ -82,8 +85,14 @@ func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (star
 			lo = l.Start + l.Full + 1 // the tail of a line cut by MaxBytes: not a line
 			break
 		}
-		t, dated := h.date(l.Text)
-		switch w.classify(t, dated) {
+		var class dateClass
+		if h.ordered() {
+			t, dated := h.date(l.Text)
+			class = w.classify(t, dated)
+		} else {
+			class = w.count(h, l, st)
+		}
+		switch class {
 		case classUndated:
 			continue
 		case classOld:
@@ -121,24 +130,30 @@ func (w *window) readForwards(file io.ReaderAt, h lineHandler, start int64, st *
 			st.BytesRead += fs.off - start
 			return fs.Err()
 		}
-		st.Lines++
-		if l.Full > MaxLineBytes {
-			st.Cut++
-		}
-		t, dated := h.date(l.Text)
-		class := w.classify(t, dated)
-		switch class {
-		case classUndated:
-			st.Undated++
-		case classOld:
-			st.Old++
-		case classFuture:
-			st.Future++
-		default:
-			st.InWindow++
-		}
-		if !h.feed(l.Text, class, t) {
-			st.Unrecognized++
-		}
+		w.count(h, l, st)
 	}
+}
+
+// count dates one line, counts it in st by its date, and feeds it.
+func (w *window) count(h lineHandler, l backLine, st *FileStats) dateClass {
+	st.Lines++
+	if l.Full > MaxLineBytes {
+		st.Cut++
+	}
+	t, dated := h.date(l.Text)
+	class := w.classify(t, dated)
+	switch class {
+	case classUndated:
+		st.Undated++
+	case classOld:
+		st.Old++
+	case classFuture:
+		st.Future++
+	default:
+		st.InWindow++
+	}
+	if !h.feed(l.Text, class, t) {
+		st.Unrecognized++
+	}
+	return class
 }

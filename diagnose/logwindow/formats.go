@@ -23,6 +23,10 @@ type lineHandler interface {
 	feed(line []byte, class dateClass, t time.Time) bool
 	// flush ends the file: a record still pending is counted.
 	flush()
+	// ordered: lines must be fed in file order (records that span lines,
+	// state carried from one line to the next, evidence newest last); else
+	// they are fed as the backwards read finds them.
+	ordered() bool
 }
 
 // newHandler returns the handler of a file's format.
@@ -67,6 +71,8 @@ type eventHandler struct {
 	class, last    dateClass
 	when, lastWhen time.Time
 }
+
+func (h *eventHandler) ordered() bool { return true }
 
 func (h *eventHandler) date(line []byte) (time.Time, bool) { return h.dateOf(line) }
 
@@ -189,6 +195,10 @@ func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
 }
 
 func (h *accessHandler) flush() {}
+
+// ordered is false: an access-log line is one request, whatever the lines
+// around it.
+func (h *accessHandler) ordered() bool { return false }
 
 // statusCode reads a 3-digit status; 0 when it is not one.
 func statusCode(b []byte) int {
