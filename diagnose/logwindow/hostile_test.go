@@ -2,6 +2,7 @@ package logwindow
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -197,6 +198,51 @@ func TestRotatedPredecessor(t *testing.T) {
 		}
 		if !noRotated && (!res.Summary.Files[0].Predecessor || !strings.HasPrefix(u.Cause(cause.ConnectionRefused).Evidence[0], nginxStamp(testNow.Add(-10*time.Minute+3*time.Second)))) {
 			t.Errorf("predecessor first, newest evidence from error.log: %+v %q", res.Summary.Files, u.Cause(cause.ConnectionRefused).Evidence)
+		}
+	}
+}
+
+// Binary garbage and hostile upstream names in every format: no crash,
+// labels valid UTF-8 and bounded, the number of upstreams bounded.
+func TestGarbageAndHostileLabels(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		refusedLine(testNow.Add(-time.Minute), "\xff\xfebad:80"),
+		refusedLine(testNow.Add(-time.Minute), strings.Repeat("é", 1000)+":80"),
+	}
+	for i := range MaxUpstreams + 50 {
+		lines = append(lines, refusedLine(testNow.Add(-time.Minute), fmt.Sprintf("10.%d.%d.1:80", i/256, i%256)))
+	}
+	lines = append(lines,
+		"\x00\x01\x02\xff\xfe\xfd\n\r\t",
+		strings.Repeat("\x80", 5000),
+	)
+	garbage := make([]byte, 1<<16)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i/13)
+	}
+	lines = append(lines, string(garbage))
+	path := writeLog(t, dir, "error.log", lines)
+	files := []File{{Path: path, Format: NginxError}, {Path: path, Format: HAProxy}, {Path: path, Format: ApacheError},
+		{Path: path, Format: NginxAccess, Access: compileAccess(t, testAccessFormat)}}
+	res := Read(files, Options{Since: time.Hour, Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped: %v", res.Skipped)
+	}
+	if n := len(res.Summary.Upstreams); n != MaxUpstreams+1 {
+		t.Errorf("%d upstreams, want %d and %s", n, MaxUpstreams, OtherUpstream)
+	}
+	if res.Summary.Upstream(OtherUpstream) == nil || res.Summary.Upstream("\uFFFDbad:80") == nil || res.Summary.Upstream(strings.Repeat("é", MaxUpstreamBytes/2)) == nil {
+		t.Errorf("no %s, or hostile labels not made valid", OtherUpstream)
+	}
+	for _, f := range res.Findings() {
+		if !utf8.ValidString(f.Upstream) || len(f.Upstream) > MaxUpstreamBytes || !utf8.ValidString(f.Summary) {
+			t.Errorf("finding %q: %q", f.Upstream, f.Summary)
+		}
+		for _, e := range f.Evidence {
+			if !utf8.ValidString(e) || len(e) > EvidenceBytes {
+				t.Errorf("evidence %q", e)
+			}
 		}
 	}
 }

@@ -79,6 +79,9 @@ const (
 	EvidenceBytes   = 300      // an evidence line is cut to this many bytes
 	EvidenceLines   = 3        // newest lines kept per upstream and cause
 	MaxUpstreams    = 1000     // more distinct upstreams are folded into OtherUpstream
+	// MaxUpstreamBytes cuts an upstream label, as the metrics' default
+	// max_label_value_bytes does.
+	MaxUpstreamBytes = 256
 	// FutureSlack is how far past Now a line may be dated and still count
 	// in the window (the proxy's clock and ours, second-granular caches).
 	FutureSlack = 2 * time.Minute

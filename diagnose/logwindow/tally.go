@@ -66,6 +66,20 @@ func appendEvidence(dst, line []byte) []byte {
 	return dst
 }
 
+// upstreamLabel is name as valid UTF-8 (runs of invalid bytes become
+// U+FFFD), cut on a rune boundary to MaxUpstreamBytes.
+func upstreamLabel(name []byte) string {
+	s := strings.ToValidUTF8(string(name), "\uFFFD")
+	if len(s) <= MaxUpstreamBytes {
+		return s
+	}
+	cut := MaxUpstreamBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
 // upstreamTally accumulates one upstream.
 type upstreamTally struct {
 	name, proxy                     string
@@ -88,12 +102,16 @@ func newTally() *tally {
 }
 
 // upstream returns the accumulator of a label; past MaxUpstreams labels new
-// ones fold into OtherUpstream. A known label costs no allocation.
+// ones fold into OtherUpstream. A known label costs no allocation. Labels
+// are made valid UTF-8 and cut to MaxUpstreamBytes, as the metrics do.
 func (t *tally) upstream(name []byte, proxy string) *upstreamTally {
 	if u, ok := t.ups[string(name)]; ok {
 		return u
 	}
-	key := string(name)
+	key := upstreamLabel(name)
+	if u, ok := t.ups[key]; ok {
+		return u
+	}
 	if len(t.ups) >= MaxUpstreams {
 		key = OtherUpstream
 		if u, ok := t.ups[key]; ok {
