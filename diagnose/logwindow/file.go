@@ -31,6 +31,7 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 	start, scanned, err := w.findStart(file, h, &st)
 	st.BytesRead = scanned
 	var out []FileStats
+	var prevErr error
 	if errors.Is(err, errShrank) {
 		st.Truncated, err = true, nil
 	}
@@ -43,9 +44,7 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 		if _, statErr := os.Stat(prev.Path); statErr == nil {
 			ps, perr := w.readFile(prev, t, true)
 			out = append(out, ps...)
-			if perr != nil {
-				return append(out, st), perr
-			}
+			prevErr = perr // reported beside the current file's, which is still read
 		}
 	}
 	st.Start = start
@@ -57,9 +56,9 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 	}
 	out = append(out, st)
 	if err != nil {
-		return out, readErr(f.Path, err)
+		return out, errors.Join(prevErr, readErr(f.Path, err))
 	}
-	return out, nil
+	return out, prevErr
 }
 
 // findStart reads backwards from the end of the file and returns the offset

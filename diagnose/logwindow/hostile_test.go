@@ -246,3 +246,20 @@ func TestGarbageAndHostileLabels(t *testing.T) {
 		}
 	}
 }
+
+// A rotated predecessor that cannot be read (here a FIFO) is skipped with
+// its reason; the current file is still read.
+func TestUnreadablePredecessor(t *testing.T) {
+	dir := t.TempDir()
+	path := writeLog(t, dir, "error.log", []string{refusedLine(testNow.Add(-time.Minute), "127.0.0.1:5000")})
+	if err := syscall.Mkfifo(path+".1", 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := Read([]File{{Path: path, Format: NginxError}}, Options{Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "error.log.1") || !strings.Contains(res.Skipped[0].Reason, "FIFO") {
+		t.Errorf("skipped: %+v", res.Skipped)
+	}
+	if res.Summary.Since != DefaultSince || mustUpstream(t, &res.Summary, "127.0.0.1:5000").Count(cause.ConnectionRefused) != 1 {
+		t.Errorf("summary: %+v", res.Summary)
+	}
+}

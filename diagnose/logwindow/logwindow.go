@@ -54,7 +54,8 @@ type File struct {
 
 // Options bound one Read.
 type Options struct {
-	// Since is the length of the window ending at Now (diagnose --since).
+	// Since is the length of the window ending at Now (diagnose --since);
+	// 0 means DefaultSince.
 	Since time.Duration
 	// Now ends the window; the zero value means time.Now().
 	Now time.Time
@@ -73,6 +74,7 @@ type Options struct {
 
 // Limits.
 const (
+	DefaultSince    = 15 * time.Minute
 	DefaultMaxBytes = 2 << 30 // per file
 	BlockSize       = 64 << 10
 	MaxLineBytes    = 16 << 10 // longer lines are cut: their head is kept

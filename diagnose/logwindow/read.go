@@ -54,7 +54,11 @@ func Read(files []File, opt Options) Result {
 	if loc == nil {
 		loc = time.Local
 	}
-	w := &window{from: now.Add(-opt.Since), now: now, until: now.Add(FutureSlack), loc: loc,
+	since := opt.Since
+	if since <= 0 {
+		since = DefaultSince
+	}
+	w := &window{from: now.Add(-since), now: now, until: now.Add(FutureSlack), loc: loc,
 		maxBytes: opt.MaxBytes, rotated: !opt.NoRotated}
 	if w.maxBytes <= 0 {
 		w.maxBytes = DefaultMaxBytes
@@ -67,11 +71,11 @@ func Read(files []File, opt Options) Result {
 		for _, st := range stats {
 			res.Logs = append(res.Logs, st.Path)
 		}
-		if err != nil {
-			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: err.Error()})
+		for _, e := range splitErrors(err) {
+			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: e.Error()})
 		}
 	}
-	res.Summary.Since, res.Summary.From, res.Summary.To, res.Summary.Location = opt.Since, w.from, now, loc
+	res.Summary.Since, res.Summary.From, res.Summary.To, res.Summary.Location = since, w.from, now, loc
 	res.Summary.Upstreams, res.Summary.Proxy = t.summary()
 	return res
 }
@@ -116,6 +120,17 @@ func fileKind(m fs.FileMode) string {
 		return "a directory"
 	}
 	return m.Type().String()
+}
+
+// splitErrors returns the errors joined in err (none for nil).
+func splitErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // readErr words an error of reading a file for Skipped.
