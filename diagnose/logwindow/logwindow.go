@@ -7,11 +7,26 @@
 // 5xx share, upstream response-time percentiles) and the findings it
 // implies.
 //
-// The cost depends on the window, not on the size of the files. Memory is
-// bounded: lines are kept only up to MaxLineBytes, a file is never read
-// past Options.MaxBytes, and only regular files are opened (a FIFO or a
-// device is skipped with its reason). Lines without a timestamp this
-// package can read are counted as such, never guessed into the window.
+// Rules:
+//   - The cost depends on the window, not on the size of the files: the
+//     backwards read stops after a run of StopAfterOldLines (or
+//     StopAfterOldBytes) consecutive lines dated before the window; shorter
+//     runs of lines written out of order are read through. Access logs are
+//     counted in that one backwards pass; the other families, whose parsers
+//     join records across lines, are read forwards again from the window's
+//     first line.
+//   - Dates without a zone (nginx error log, Apache, RFC 3164 syslog, HAProxy
+//     accept dates) are in Options.Location, the host's zone by default.
+//     Lines with no date this package can read are counted as undated, never
+//     guessed into the window; lines more than FutureSlack after Now are
+//     counted as future.
+//   - When the window starts before a file's first line, its rotated
+//     predecessor PATH.1 is read too (not the compressed PATH.2.gz …).
+//   - Memory is bounded: lines are kept only up to MaxLineBytes, a file is
+//     never read past Options.MaxBytes, response times are sampled beyond
+//     a bound, upstreams beyond MaxUpstreams are folded together, and only
+//     regular files are opened (a FIFO or a device such as /dev/zero is
+//     skipped with the reason, as is a file that cannot be opened).
 package logwindow
 
 import (

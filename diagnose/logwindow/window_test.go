@@ -102,3 +102,26 @@ func TestProxyLevelEntries(t *testing.T) {
 		t.Error("HasCause")
 	}
 }
+
+// Response times beyond maxSamples are sampled: memory stays bounded and
+// the percentiles stay close to the exact ones.
+func TestResponseTimeReservoir(t *testing.T) {
+	tl := newTally()
+	u := tl.upstream([]byte("127.0.0.1:5000"), "nginx")
+	const n = 100000
+	for i := range n {
+		tl.responseTime(u, float64((i*7919)%n)/n) // 0 … 0.99999, shuffled
+	}
+	if len(u.samples) != maxSamples || u.seen != n {
+		t.Fatalf("kept %d of %d samples", len(u.samples), u.seen)
+	}
+	ups, _ := tl.summary()
+	for _, c := range []struct {
+		got  time.Duration
+		want float64
+	}{{ups[0].P50, 0.50}, {ups[0].P90, 0.90}, {ups[0].P99, 0.99}} {
+		if d := c.got.Seconds() - c.want; d < -0.01 || d > 0.01 {
+			t.Errorf("percentile %v, want %v ± 0.01", c.got, c.want)
+		}
+	}
+}
