@@ -74,7 +74,10 @@ func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (star
 	start = st.Size
 	var oldLines, oldBytes int64
 	firstOld := false // the earliest dated line seen so far is before the window
-	for {
+	for n := 0; ; n++ {
+		if err := w.cancelled(n); err != nil {
+			return start, scanned, err
+		}
 		l, ok := bs.prev()
 		if !ok {
 			break
@@ -123,7 +126,11 @@ func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (star
 func (w *window) readForwards(file io.ReaderAt, h lineHandler, start int64, st *FileStats) error {
 	fs := newFwdScanner(file, start, st.Size, BlockSize, MaxLineBytes)
 	defer h.flush()
-	for {
+	for n := 0; ; n++ {
+		if err := w.cancelled(n); err != nil {
+			st.BytesRead += fs.off - start
+			return err
+		}
 		l, ok := fs.next()
 		if !ok {
 			st.BytesRead += fs.off - start

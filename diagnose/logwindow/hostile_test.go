@@ -2,6 +2,7 @@ package logwindow
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -261,5 +262,51 @@ func TestUnreadablePredecessor(t *testing.T) {
 	}
 	if res.Summary.Since != DefaultSince || mustUpstream(t, &res.Summary, "127.0.0.1:5000").Count(cause.ConnectionRefused) != 1 {
 		t.Errorf("summary: %+v", res.Summary)
+	}
+}
+
+// A cancelled context stops the read: the files are listed as skipped with
+// the context's error instead of being read.
+func TestReadContextCancelled(t *testing.T) {
+	var lines []string
+	for i := range 10000 {
+		lines = append(lines, refusedLine(testNow.Add(-time.Duration(10000-i)*time.Millisecond), "127.0.0.1:5000"))
+	}
+	path := writeLog(t, t.TempDir(), "error.log", lines)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := ReadContext(ctx, []File{{Path: path, Format: NginxError}, {Path: path, Format: NginxError}}, Options{Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 2 || !strings.Contains(res.Skipped[0].Reason, "context canceled") || len(res.Summary.Upstreams) != 0 {
+		t.Errorf("skipped %+v, upstreams %+v", res.Skipped, res.Summary.Upstreams)
+	}
+}
+
+// countdownContext is done after its Err was asked a number of times.
+type countdownContext struct {
+	context.Context
+	left int
+}
+
+func (c *countdownContext) Err() error {
+	if c.left--; c.left < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A context done in the middle of a file stops its read there.
+func TestReadContextCancelledMidFile(t *testing.T) {
+	var lines []string
+	for i := range 10000 {
+		lines = append(lines, refusedLine(testNow.Add(-time.Duration(10000-i)*time.Millisecond), "127.0.0.1:5000"))
+	}
+	path := writeLog(t, t.TempDir(), "error.log", lines)
+	ctx := &countdownContext{Context: context.Background(), left: 2}
+	res := ReadContext(ctx, []File{{Path: path, Format: NginxError}}, Options{Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "stopped: context canceled") {
+		t.Errorf("skipped %+v", res.Skipped)
+	}
+	if st := res.Summary.Files; len(st) != 1 || st[0].BytesRead >= st[0].Size {
+		t.Errorf("stats %+v", st)
 	}
 }

@@ -1,6 +1,7 @@
 package logwindow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,6 +18,18 @@ type window struct {
 	loc              *time.Location
 	maxBytes         int64
 	rotated          bool
+	ctx              context.Context
+}
+
+// cancelled returns the context's error, looked at every 4096th line.
+func (w *window) cancelled(line int) error {
+	if line&4095 != 0 || w.ctx == nil {
+		return nil
+	}
+	if err := w.ctx.Err(); err != nil {
+		return fmt.Errorf("stopped: %w", err)
+	}
+	return nil
 }
 
 // dateClass says where a date falls.
@@ -46,6 +59,13 @@ func (w *window) classify(t time.Time, ok bool) dateClass {
 // still read. Files are read one after the other; each is bounded by
 // opt.MaxBytes.
 func Read(files []File, opt Options) Result {
+	return ReadContext(context.Background(), files, opt)
+}
+
+// ReadContext is Read that stops when ctx is done: what was read until
+// then is summarised, and the file being read and those not read are
+// listed in Result.Skipped with ctx's error.
+func ReadContext(ctx context.Context, files []File, opt Options) Result {
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -59,13 +79,17 @@ func Read(files []File, opt Options) Result {
 		since = DefaultSince
 	}
 	w := &window{from: now.Add(-since), now: now, until: now.Add(FutureSlack), loc: loc,
-		maxBytes: opt.MaxBytes, rotated: !opt.NoRotated}
+		maxBytes: opt.MaxBytes, rotated: !opt.NoRotated, ctx: ctx}
 	if w.maxBytes <= 0 {
 		w.maxBytes = DefaultMaxBytes
 	}
 	t := newTally()
 	var res Result
 	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: fmt.Sprintf("%s not read: %v", f.Path, err)})
+			continue
+		}
 		stats, err := w.readFile(f, t, false)
 		res.Summary.Files = append(res.Summary.Files, stats...)
 		for _, st := range stats {
