@@ -103,6 +103,8 @@ func (h *eventHandler) event(ev *logparse.Event) {
 	if class != classIn {
 		return
 	}
+	h.t.mu.Lock()
+	defer h.t.mu.Unlock()
 	proxy := ev.Proxy.String()
 	switch ev.Kind {
 	case logparse.KindRequest:
@@ -183,6 +185,8 @@ func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
 	if class != classIn {
 		return true
 	}
+	h.t.mu.Lock()
+	defer h.t.mu.Unlock()
 	if up := h.rec.LastUpstream(); len(up) > 0 {
 		h.t.upstream(up, "nginx").request(at, statusCode(h.rec.Status))
 	}

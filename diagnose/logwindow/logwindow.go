@@ -82,6 +82,9 @@ type Options struct {
 	// 0 means DefaultMaxBytes. A window that reaches further is reported as
 	// FileStats.Capped.
 	MaxBytes int64
+	// Concurrency is how many files are read at the same time; 0 means
+	// runtime.GOMAXPROCS(0).
+	Concurrency int
 	// NoRotated turns off reading the rotated predecessor (PATH.1) when the
 	// window starts before the first line of PATH.
 	NoRotated bool

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -56,8 +58,8 @@ func (w *window) classify(t time.Time, ok bool) dateClass {
 
 // Read reads the window of every file and summarises it. A file that cannot
 // be read is listed in Result.Skipped with the reason, and the others are
-// still read. Files are read one after the other; each is bounded by
-// opt.MaxBytes.
+// still read. Up to opt.Concurrency files are read at the same time; each
+// is bounded by opt.MaxBytes.
 func Read(files []File, opt Options) Result {
 	return ReadContext(context.Background(), files, opt)
 }
@@ -84,18 +86,36 @@ func ReadContext(ctx context.Context, files []File, opt Options) Result {
 		w.maxBytes = DefaultMaxBytes
 	}
 	t := newTally()
+	type fileResult struct {
+		stats []FileStats
+		err   error
+	}
+	results := make([]fileResult, len(files))
+	workers := opt.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, f := range files {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				results[i].err = fmt.Errorf("%s not read: %w", f.Path, err)
+				return
+			}
+			results[i].stats, results[i].err = w.readFile(f, t, false)
+		})
+	}
+	wg.Wait()
 	var res Result
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: fmt.Sprintf("%s not read: %v", f.Path, err)})
-			continue
-		}
-		stats, err := w.readFile(f, t, false)
-		res.Summary.Files = append(res.Summary.Files, stats...)
-		for _, st := range stats {
+	for _, r := range results {
+		res.Summary.Files = append(res.Summary.Files, r.stats...)
+		for _, st := range r.stats {
 			res.Logs = append(res.Logs, st.Path)
 		}
-		for _, e := range splitErrors(err) {
+		for _, e := range splitErrors(r.err) {
 			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: e.Error()})
 		}
 	}

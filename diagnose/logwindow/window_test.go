@@ -1,6 +1,8 @@
 package logwindow
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +125,34 @@ func TestResponseTimeReservoir(t *testing.T) {
 		if d := c.got.Seconds() - c.want; d < -0.01 || d > 0.01 {
 			t.Errorf("percentile %v, want %v ± 0.01", c.got, c.want)
 		}
+	}
+}
+
+// The evidence kept is the newest by date, whatever order the lines came
+// in; equal dates: the later line.
+func TestEvidenceNewestByDate(t *testing.T) {
+	var c causeTally
+	for _, s := range []int{5, 1, 9, 3, 7, 7, 2} {
+		c.note(testNow.Add(time.Duration(s)*time.Second), []byte(fmt.Sprintf("line %d #%d", s, c.count)))
+	}
+	if got := c.evidence(); !slices.Equal(got, []string{"line 9 #2", "line 7 #5", "line 7 #4"}) || c.count != 7 {
+		t.Errorf("evidence %q", got)
+	}
+}
+
+// Files read at the same time add up to what they hold, in any order.
+func TestConcurrentFiles(t *testing.T) {
+	dir := t.TempDir()
+	var files []File
+	for i := range 6 {
+		var lines []string
+		for j := range 500 {
+			lines = append(lines, refusedLine(testNow.Add(-time.Duration(500-j)*time.Second), "127.0.0.1:5000"))
+		}
+		files = append(files, File{Path: writeLog(t, dir, fmt.Sprintf("error%d.log", i), lines), Format: NginxError})
+	}
+	res := Read(files, Options{Since: time.Hour, Now: testNow, Location: time.UTC, Concurrency: 3})
+	if got := mustUpstream(t, &res.Summary, "127.0.0.1:5000").Count(cause.ConnectionRefused); got != 3000 || len(res.Logs) != 6 || res.Logs[5] != files[5].Path {
+		t.Errorf("count %d, logs %v", got, res.Logs)
 	}
 }
