@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
 // benchSizeMB is the size of the larger generated logs: 200 MB by default;
@@ -70,50 +68,49 @@ func writeBenchLog(b *testing.B, access bool, size int64) string {
 }
 
 // BenchmarkReadWindow reads windows of 15m, 1h and 6h from the end of a
-// 100 MB and a 200 MB log written at 200 MB a day: the cost follows the
-// window, not the file size (read-MB/s: bytes read per second;
-// file-MB/s: the file's size per second).
+// 100 MB and a 200 MB error log and access log written at 200 MB a day,
+// each alone and both in one Read (read at the same time): the cost follows
+// the window, not the file size (read-MB/s: bytes read per second;
+// file-MB/s: the files' size per second).
 func BenchmarkReadWindow(b *testing.B) {
-	for _, kind := range []string{"error", "access"} {
-		for _, size := range []int64{100 << 20, benchSizeMB() << 20} {
-			benchmarkWindows(b, kind, size)
+	access := compileAccess(b, testAccessFormat)
+	for _, size := range []int64{100 << 20, benchSizeMB() << 20} {
+		errorLog := File{Path: writeBenchLog(b, false, size), Format: NginxError} // in the parent's temp dir: kept for every window
+		accessLog := File{Path: writeBenchLog(b, true, size), Format: NginxAccess, Access: access}
+		for _, kind := range []struct {
+			name  string
+			files []File
+		}{{"error", []File{errorLog}}, {"access", []File{accessLog}}, {"both", []File{errorLog, accessLog}}} {
+			benchmarkWindows(b, kind.name, size, kind.files)
 		}
 	}
 }
 
-func benchmarkWindows(b *testing.B, kind string, size int64) {
-	{
-		path := writeBenchLog(b, kind == "access", size) // in the parent's temp dir: kept for every window
-		var access *nginxaccess.Parser
-		if kind == "access" {
-			access = compileAccess(b, testAccessFormat)
-		}
-		windows := []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour}
-		if d, err := time.ParseDuration(os.Getenv("LOGWINDOW_BENCH_SINCE")); err == nil {
-			windows = []time.Duration{d} // e.g. 720h: the whole file in the window, by hand
-		}
-		for _, since := range windows {
-			b.Run(fmt.Sprintf("%s/%dMB/since=%s", kind, size>>20, FormatSince(since)), func(b *testing.B) {
-				f := File{Path: path, Format: NginxError}
-				if access != nil {
-					f = File{Path: path, Format: NginxAccess, Access: access}
-				}
-				var res Result
-				for b.Loop() {
-					res = Read([]File{f}, Options{Since: since, Now: testNow, Location: time.UTC, NoRotated: true})
-				}
-				if len(res.Summary.Files) != 1 {
-					b.Fatalf("result: %+v", res)
-				}
-				st := res.Summary.Files[0]
+func benchmarkWindows(b *testing.B, kind string, size int64, files []File) {
+	windows := []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour}
+	if d, err := time.ParseDuration(os.Getenv("LOGWINDOW_BENCH_SINCE")); err == nil {
+		windows = []time.Duration{d} // e.g. 720h: the whole file in the window, by hand
+	}
+	for _, since := range windows {
+		b.Run(fmt.Sprintf("%s/%dMB/since=%s", kind, size>>20, FormatSince(since)), func(b *testing.B) {
+			var res Result
+			for b.Loop() {
+				res = Read(files, Options{Since: since, Now: testNow, Location: time.UTC, NoRotated: true})
+			}
+			if len(res.Summary.Files) != len(files) {
+				b.Fatalf("result: %+v", res)
+			}
+			var read, total, lines int64
+			for _, st := range res.Summary.Files {
 				if st.InWindow == 0 || st.ReachedStart && since < 24*time.Hour {
 					b.Fatalf("stats: %+v", st)
 				}
-				secs := b.Elapsed().Seconds() / float64(b.N)
-				b.ReportMetric(float64(st.BytesRead)/(1<<20)/secs, "read-MB/s")
-				b.ReportMetric(float64(st.Size)/(1<<20)/secs, "file-MB/s")
-				b.ReportMetric(float64(st.InWindow), "lines/op")
-			})
-		}
+				read, total, lines = read+st.BytesRead, total+st.Size, lines+st.InWindow
+			}
+			secs := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(read)/(1<<20)/secs, "read-MB/s")
+			b.ReportMetric(float64(total)/(1<<20)/secs, "file-MB/s")
+			b.ReportMetric(float64(lines), "lines/op")
+		})
 	}
 }
