@@ -27,6 +27,13 @@ func CheckConfig(cfg *config.Config) error {
 	return nil
 }
 
+// CompileAccessFormat compiles the log_format of an nginx_access log as
+// the exporter does (inline, built-in name or log_format_from), for other
+// readers of the same logs (diagnose/logwindow).
+func CompileAccessFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	return accessParser(lc)
+}
+
 // accessParser compiles the log_format of an nginx_access log, given
 // inline, by a built-in name or read from nginx's configuration. An error
 // names the file, line and field of the entry that gave the format.

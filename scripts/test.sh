@@ -70,5 +70,5 @@ go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
 go test -run='^$' -fuzz='^FuzzExposition$' -fuzztime=40000x ./pipeline
 # nginx configuration bytes -> lexer + parser, nginx -T splitting (about 10 s)
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=300000x ./nginxconf
-# log bytes -> backwards and forwards line splitters == bytes.Split (about 10 s)
+# log bytes -> backwards and forwards line splitters == bytes.Split (about 15 s)
 go test -run='^$' -fuzz='^FuzzBackwardSplit$' -fuzztime=150000x ./diagnose/logwindow

@@ -8,12 +8,11 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
-// benchSizeMB is the size of the generated logs: 200 MB by default;
-// LOGWINDOW_BENCH_MB=1024 measures the 1 GB by hand.
+// benchSizeMB is the size of the larger generated logs: 200 MB by default;
+// LOGWINDOW_BENCH_MB=1024 measures the 1 GB by hand, and
+// LOGWINDOW_BENCH_SINCE=720h a window that holds all of it.
 func benchSizeMB() int64 {
 	if v, err := strconv.Atoi(os.Getenv("LOGWINDOW_BENCH_MB")); err == nil && v > 0 {
 		return int64(v)
@@ -21,9 +20,13 @@ func benchSizeMB() int64 {
 	return 200
 }
 
-// writeBenchLog writes size bytes of lines spread evenly over the 24 hours
-// before testNow, in the benchmark's temp dir: error-log lines (a mix of
-// failures of 50 upstreams and noise) or access-log lines.
+// benchRate is the logs' rate: 200 MB a day, so that the last 15 minutes
+// hold about 2 MB whatever the size of the file.
+const benchRate = float64(200<<20) / float64(24*time.Hour)
+
+// writeBenchLog writes size bytes of lines at benchRate up to testNow, in
+// the benchmark's temp dir: error-log lines (a mix of failures of 50
+// upstreams and noise) or access-log lines.
 func writeBenchLog(b *testing.B, access bool, size int64) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.log")
@@ -44,14 +47,18 @@ func writeBenchLog(b *testing.B, access bool, size int64) string {
 		}
 		return noticeLine(t)
 	}
-	perLine := int64(len(line(testNow, 0)) + 1)
+	perLine := int64(len(line(testNow, 0))+len(line(testNow, 1))+2*len(line(testNow, 2)))/4 + 1
 	n := size / perLine
-	start := testNow.Add(-24 * time.Hour)
-	step := 24 * time.Hour / time.Duration(n)
+	span := time.Duration(float64(size) / benchRate)
+	start := testNow.Add(-span)
+	step := span / time.Duration(n)
 	for i := range n {
 		fmt.Fprintln(w, line(start.Add(time.Duration(i)*step), int(i)))
 	}
 	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Sync(); err != nil { // no writeback of the file during the measurements
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -61,38 +68,49 @@ func writeBenchLog(b *testing.B, access bool, size int64) string {
 }
 
 // BenchmarkReadWindow reads windows of 15m, 1h and 6h from the end of a
-// 200 MB log covering 24 hours: the cost follows the window (MB/s of window
-// read, "file-MB/s" of the whole file), not the file size.
+// 100 MB and a 200 MB error log and access log written at 200 MB a day,
+// each alone and both in one Read (read at the same time): the cost follows
+// the window, not the file size (read-MB/s: bytes read per second;
+// file-MB/s: the files' size per second).
 func BenchmarkReadWindow(b *testing.B) {
-	size := benchSizeMB() << 20
-	for _, kind := range []string{"error", "access"} {
-		path := writeBenchLog(b, kind == "access", size) // in the parent's temp dir: kept for every window
-		var access *nginxaccess.Parser
-		if kind == "access" {
-			access = compileAccess(b, testAccessFormat)
+	access := compileAccess(b, testAccessFormat)
+	for _, size := range []int64{100 << 20, benchSizeMB() << 20} {
+		errorLog := File{Path: writeBenchLog(b, false, size), Format: NginxError} // in the parent's temp dir: kept for every window
+		accessLog := File{Path: writeBenchLog(b, true, size), Format: NginxAccess, Access: access}
+		for _, kind := range []struct {
+			name  string
+			files []File
+		}{{"error", []File{errorLog}}, {"access", []File{accessLog}}, {"both", []File{errorLog, accessLog}}} {
+			benchmarkWindows(b, kind.name, size, kind.files)
 		}
-		for _, since := range []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour} {
-			b.Run(fmt.Sprintf("%s/%dMB/since=%s", kind, size>>20, FormatSince(since)), func(b *testing.B) {
-				f := File{Path: path, Format: NginxError}
-				if access != nil {
-					f = File{Path: path, Format: NginxAccess, Access: access}
-				}
-				var res Result
-				for b.Loop() {
-					res = Read([]File{f}, Options{Since: since, Now: testNow, Location: time.UTC, NoRotated: true})
-				}
-				if len(res.Summary.Files) != 1 {
-					b.Fatalf("result: %+v", res)
-				}
-				st := res.Summary.Files[0]
-				if st.InWindow == 0 || st.ReachedStart {
+	}
+}
+
+func benchmarkWindows(b *testing.B, kind string, size int64, files []File) {
+	windows := []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour}
+	if d, err := time.ParseDuration(os.Getenv("LOGWINDOW_BENCH_SINCE")); err == nil {
+		windows = []time.Duration{d} // e.g. 720h: the whole file in the window, by hand
+	}
+	for _, since := range windows {
+		b.Run(fmt.Sprintf("%s/%dMB/since=%s", kind, size>>20, FormatSince(since)), func(b *testing.B) {
+			var res Result
+			for b.Loop() {
+				res = Read(files, Options{Since: since, Now: testNow, Location: time.UTC, NoRotated: true})
+			}
+			if len(res.Summary.Files) != len(files) {
+				b.Fatalf("result: %+v", res)
+			}
+			var read, total, lines int64
+			for _, st := range res.Summary.Files {
+				if st.InWindow == 0 || st.ReachedStart && since < 24*time.Hour {
 					b.Fatalf("stats: %+v", st)
 				}
-				secs := b.Elapsed().Seconds() / float64(b.N)
-				b.ReportMetric(float64(st.BytesRead)/(1<<20)/secs, "read-MB/s")
-				b.ReportMetric(float64(st.Size)/(1<<20)/secs, "file-MB/s")
-				b.ReportMetric(float64(st.InWindow), "lines/op")
-			})
-		}
+				read, total, lines = read+st.BytesRead, total+st.Size, lines+st.InWindow
+			}
+			secs := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(read)/(1<<20)/secs, "read-MB/s")
+			b.ReportMetric(float64(total)/(1<<20)/secs, "file-MB/s")
+			b.ReportMetric(float64(lines), "lines/op")
+		})
 	}
 }

@@ -31,6 +31,7 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 	start, scanned, err := w.findStart(file, h, &st)
 	st.BytesRead = scanned
 	var out []FileStats
+	var prevErr error
 	if errors.Is(err, errShrank) {
 		st.Truncated, err = true, nil
 	}
@@ -43,21 +44,21 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 		if _, statErr := os.Stat(prev.Path); statErr == nil {
 			ps, perr := w.readFile(prev, t, true)
 			out = append(out, ps...)
-			if perr != nil {
-				return append(out, st), perr
-			}
+			prevErr = perr // reported beside the current file's, which is still read
 		}
 	}
 	st.Start = start
-	err = w.readForwards(file, h, start, &st)
+	if h.ordered() {
+		err = w.readForwards(file, h, start, &st)
+	}
 	if errors.Is(err, errShrank) {
 		st.Truncated, err = true, nil
 	}
 	out = append(out, st)
 	if err != nil {
-		return out, readErr(f.Path, err)
+		return out, errors.Join(prevErr, readErr(f.Path, err))
 	}
-	return out, nil
+	return out, prevErr
 }
 
 // findStart reads backwards from the end of the file and returns the offset
@@ -65,14 +66,18 @@ func (w *window) readOpened(f File, file io.ReaderAt, h lineHandler, t *tally, s
 // StopAfterOldLines consecutive lines dated before the window (or
 // StopAfterOldBytes of them), so that a few lines written out of order
 // near the window's start do not end it early. scanned is how many bytes it
-// read.
+// read. A handler that does not need file order (access logs: one line, one
+// request) is fed here, in this one pass; the others in readForwards.
 func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (start, scanned int64, err error) {
 	lo := max(0, st.Size-w.maxBytes)
 	bs := newBackScanner(file, lo, st.Size, BlockSize, MaxLineBytes)
 	start = st.Size
 	var oldLines, oldBytes int64
 	firstOld := false // the earliest dated line seen so far is before the window
-	for {
+	for n := 0; ; n++ {
+		if err := w.cancelled(n); err != nil {
+			return start, scanned, err
+		}
 		l, ok := bs.prev()
 		if !ok {
 			break
@@ -82,8 +87,14 @@ func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (star
 			lo = l.Start + l.Full + 1 // the tail of a line cut by MaxBytes: not a line
 			break
 		}
-		t, dated := h.date(l.Text)
-		switch w.classify(t, dated) {
+		var class dateClass
+		if h.ordered() {
+			t, dated := h.date(l.Text)
+			class = w.classify(t, dated)
+		} else {
+			class = w.count(h, l, st)
+		}
+		switch class {
 		case classUndated:
 			continue
 		case classOld:
@@ -115,30 +126,40 @@ func (w *window) findStart(file io.ReaderAt, h lineHandler, st *FileStats) (star
 func (w *window) readForwards(file io.ReaderAt, h lineHandler, start int64, st *FileStats) error {
 	fs := newFwdScanner(file, start, st.Size, BlockSize, MaxLineBytes)
 	defer h.flush()
-	for {
+	for n := 0; ; n++ {
+		if err := w.cancelled(n); err != nil {
+			st.BytesRead += fs.off - start
+			return err
+		}
 		l, ok := fs.next()
 		if !ok {
 			st.BytesRead += fs.off - start
 			return fs.Err()
 		}
-		st.Lines++
-		if l.Full > MaxLineBytes {
-			st.Cut++
-		}
-		t, dated := h.date(l.Text)
-		class := w.classify(t, dated)
-		switch class {
-		case classUndated:
-			st.Undated++
-		case classOld:
-			st.Old++
-		case classFuture:
-			st.Future++
-		default:
-			st.InWindow++
-		}
-		if !h.feed(l.Text, class, t) {
-			st.Unrecognized++
-		}
+		w.count(h, l, st)
 	}
+}
+
+// count dates one line, counts it in st by its date, and feeds it.
+func (w *window) count(h lineHandler, l backLine, st *FileStats) dateClass {
+	st.Lines++
+	if l.Full > MaxLineBytes {
+		st.Cut++
+	}
+	t, dated := h.date(l.Text)
+	class := w.classify(t, dated)
+	switch class {
+	case classUndated:
+		st.Undated++
+	case classOld:
+		st.Old++
+	case classFuture:
+		st.Future++
+	default:
+		st.InWindow++
+	}
+	if !h.feed(l.Text, class, t) {
+		st.Unrecognized++
+	}
+	return class
 }

@@ -23,6 +23,10 @@ type lineHandler interface {
 	feed(line []byte, class dateClass, t time.Time) bool
 	// flush ends the file: a record still pending is counted.
 	flush()
+	// ordered: lines must be fed in file order (records that span lines,
+	// state carried from one line to the next, evidence newest last); else
+	// they are fed as the backwards read finds them.
+	ordered() bool
 }
 
 // newHandler returns the handler of a file's format.
@@ -68,6 +72,8 @@ type eventHandler struct {
 	when, lastWhen time.Time
 }
 
+func (h *eventHandler) ordered() bool { return true }
+
 func (h *eventHandler) date(line []byte) (time.Time, bool) { return h.dateOf(line) }
 
 func (h *eventHandler) feed(line []byte, class dateClass, t time.Time) bool {
@@ -97,6 +103,8 @@ func (h *eventHandler) event(ev *logparse.Event) {
 	if class != classIn {
 		return
 	}
+	h.t.mu.Lock()
+	defer h.t.mu.Unlock()
 	proxy := ev.Proxy.String()
 	switch ev.Kind {
 	case logparse.KindRequest:
@@ -177,6 +185,8 @@ func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
 	if class != classIn {
 		return true
 	}
+	h.t.mu.Lock()
+	defer h.t.mu.Unlock()
 	if up := h.rec.LastUpstream(); len(up) > 0 {
 		h.t.upstream(up, "nginx").request(at, statusCode(h.rec.Status))
 	}
@@ -189,6 +199,10 @@ func (h *accessHandler) feed(line []byte, class dateClass, at time.Time) bool {
 }
 
 func (h *accessHandler) flush() {}
+
+// ordered is false: an access-log line is one request, whatever the lines
+// around it.
+func (h *accessHandler) ordered() bool { return false }
 
 // statusCode reads a 3-digit status; 0 when it is not one.
 func statusCode(b []byte) int {

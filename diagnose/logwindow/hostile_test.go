@@ -1,8 +1,8 @@
 package logwindow
 
 import (
-	"bytes"
-	"io"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -108,95 +108,63 @@ func TestSkippedFiles(t *testing.T) {
 	}
 }
 
-// shrinkingReader is a file truncated after its first reads.
-type shrinkingReader struct {
-	data  []byte
-	reads int
-	after int // reads before the truncation
-}
-
-func (r *shrinkingReader) ReadAt(p []byte, off int64) (int, error) {
-	r.reads++
-	data := r.data
-	if r.reads > r.after {
-		data = nil
+// Binary garbage and hostile upstream names in every format: no crash,
+// labels valid UTF-8 and bounded, the number of upstreams bounded.
+func TestGarbageAndHostileLabels(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		refusedLine(testNow.Add(-time.Minute), "\xff\xfebad:80"),
+		refusedLine(testNow.Add(-time.Minute), strings.Repeat("é", 1000)+":80"),
 	}
-	if off >= int64(len(data)) {
-		return 0, io.EOF
+	for i := range MaxUpstreams + 50 {
+		lines = append(lines, refusedLine(testNow.Add(-time.Minute), fmt.Sprintf("10.%d.%d.1:80", i/256, i%256)))
 	}
-	n := copy(p, data[off:])
-	if n < len(p) {
-		return n, io.EOF
+	lines = append(lines,
+		"\x00\x01\x02\xff\xfe\xfd\n\r\t",
+		strings.Repeat("\x80", 5000),
+	)
+	garbage := make([]byte, 1<<16)
+	for i := range garbage {
+		garbage[i] = byte(i*7919 + i/13)
 	}
-	return n, nil
-}
-
-// A file truncated while it is read (copytruncate) ends the read without an
-// error: what was read before counts, and the stats say so.
-func TestTruncatedWhileRead(t *testing.T) {
-	var b bytes.Buffer
-	for i := range 5000 {
-		b.WriteString(refusedLine(testNow.Add(-10*time.Minute+time.Duration(i)*time.Millisecond), "127.0.0.1:5000") + "\n")
+	lines = append(lines, string(garbage))
+	path := writeLog(t, dir, "error.log", lines)
+	files := []File{{Path: path, Format: NginxError}, {Path: path, Format: HAProxy}, {Path: path, Format: ApacheError},
+		{Path: path, Format: NginxAccess, Access: compileAccess(t, testAccessFormat)}}
+	res := Read(files, Options{Since: time.Hour, Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped: %v", res.Skipped)
 	}
-	for _, after := range []int{1, 5, 20} {
-		w := &window{from: testNow.Add(-15 * time.Minute), now: testNow, until: testNow.Add(FutureSlack), loc: time.UTC, maxBytes: DefaultMaxBytes}
-		tl := newTally()
-		f := File{Path: "error.log", Format: NginxError}
-		h, _ := w.newHandler(f, tl)
-		stats, err := w.readOpened(f, &shrinkingReader{data: b.Bytes(), after: after}, h, tl, FileStats{Path: f.Path, Size: int64(b.Len())})
-		if err != nil || len(stats) != 1 || !stats[0].Truncated {
-			t.Errorf("after %d reads: %+v, %v", after, stats, err)
+	if n := len(res.Summary.Upstreams); n != MaxUpstreams+1 {
+		t.Errorf("%d upstreams, want %d and %s", n, MaxUpstreams, OtherUpstream)
+	}
+	if res.Summary.Upstream(OtherUpstream) == nil || res.Summary.Upstream("\uFFFDbad:80") == nil || res.Summary.Upstream(strings.Repeat("é", MaxUpstreamBytes/2)) == nil {
+		t.Errorf("no %s, or hostile labels not made valid", OtherUpstream)
+	}
+	for _, f := range res.Findings() {
+		if !utf8.ValidString(f.Upstream) || len(f.Upstream) > MaxUpstreamBytes || !utf8.ValidString(f.Summary) {
+			t.Errorf("finding %q: %q", f.Upstream, f.Summary)
+		}
+		for _, e := range f.Evidence {
+			if !utf8.ValidString(e) || len(e) > EvidenceBytes {
+				t.Errorf("evidence %q", e)
+			}
 		}
 	}
 }
 
-// A window larger than MaxBytes stops at MaxBytes and says so; the line cut
-// by the bound is not counted.
-func TestMaxBytesCap(t *testing.T) {
+// A cancelled context stops the read: the files are listed as skipped with
+// the context's error instead of being read.
+func TestReadContextCancelled(t *testing.T) {
 	var lines []string
-	for i := range 1000 {
-		lines = append(lines, refusedLine(testNow.Add(-10*time.Minute+time.Duration(i)*time.Millisecond), "127.0.0.1:5000"))
+	for i := range 10000 {
+		lines = append(lines, refusedLine(testNow.Add(-time.Duration(10000-i)*time.Millisecond), "127.0.0.1:5000"))
 	}
 	path := writeLog(t, t.TempDir(), "error.log", lines)
-	lineLen := int64(len(lines[0]) + 1)
-	res := Read([]File{{Path: path, Format: NginxError}}, Options{Since: time.Hour, Now: testNow, Location: time.UTC, MaxBytes: 100*lineLen + 10})
-	st := res.Summary.Files[0]
-	if !st.Capped || st.Lines != 100 || st.BytesRead > 250*lineLen {
-		t.Errorf("stats: %+v", st)
-	}
-	if got := mustUpstream(t, &res.Summary, "127.0.0.1:5000").Count(cause.ConnectionRefused); got != 100 {
-		t.Errorf("counted %d, want 100", got)
-	}
-}
-
-// When the window starts before the first line of error.log, error.log.1
-// is read too (its lines first), unless NoRotated.
-func TestRotatedPredecessor(t *testing.T) {
-	dir := t.TempDir()
-	var old, cur []string
-	for i := range 300 {
-		old = append(old, refusedLine(testNow.Add(-3*time.Hour+time.Duration(i)*time.Second), "127.0.0.1:5000"))
-	}
-	for i := range 6 {
-		old = append(old, refusedLine(testNow.Add(-50*time.Minute+time.Duration(i)*time.Second), "127.0.0.1:5000"))
-	}
-	for i := range 4 {
-		cur = append(cur, refusedLine(testNow.Add(-10*time.Minute+time.Duration(i)*time.Second), "127.0.0.1:5000"))
-	}
-	writeLog(t, dir, "error.log.1", old)
-	path := writeLog(t, dir, "error.log", cur)
-	for _, noRotated := range []bool{false, true} {
-		res := Read([]File{{Path: path, Format: NginxError}}, Options{Since: time.Hour, Now: testNow, Location: time.UTC, NoRotated: noRotated})
-		want, files := int64(10), 2
-		if noRotated {
-			want, files = 4, 1
-		}
-		u := mustUpstream(t, &res.Summary, "127.0.0.1:5000")
-		if u.Count(cause.ConnectionRefused) != want || len(res.Summary.Files) != files || len(res.Logs) != files {
-			t.Errorf("NoRotated=%v: count %d, files %+v", noRotated, u.Count(cause.ConnectionRefused), res.Summary.Files)
-		}
-		if !noRotated && (!res.Summary.Files[0].Predecessor || !strings.HasPrefix(u.Cause(cause.ConnectionRefused).Evidence[0], nginxStamp(testNow.Add(-10*time.Minute+3*time.Second)))) {
-			t.Errorf("predecessor first, newest evidence from error.log: %+v %q", res.Summary.Files, u.Cause(cause.ConnectionRefused).Evidence)
-		}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := ReadContext(ctx, []File{{Path: path, Format: NginxError}, {Path: path, Format: NginxError}}, Options{Now: testNow, Location: time.UTC})
+	if len(res.Skipped) != 2 || !strings.Contains(res.Skipped[0].Reason, "context canceled") || len(res.Summary.Upstreams) != 0 {
+		t.Errorf("skipped %+v, upstreams %+v", res.Skipped, res.Summary.Upstreams)
 	}
 }

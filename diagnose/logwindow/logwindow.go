@@ -7,11 +7,26 @@
 // 5xx share, upstream response-time percentiles) and the findings it
 // implies.
 //
-// The cost depends on the window, not on the size of the files. Memory is
-// bounded: lines are kept only up to MaxLineBytes, a file is never read
-// past Options.MaxBytes, and only regular files are opened (a FIFO or a
-// device is skipped with its reason). Lines without a timestamp this
-// package can read are counted as such, never guessed into the window.
+// Rules:
+//   - The cost depends on the window, not on the size of the files: the
+//     backwards read stops after a run of StopAfterOldLines (or
+//     StopAfterOldBytes) consecutive lines dated before the window; shorter
+//     runs of lines written out of order are read through. Access logs are
+//     counted in that one backwards pass; the other families, whose parsers
+//     join records across lines, are read forwards again from the window's
+//     first line.
+//   - Dates without a zone (nginx error log, Apache, RFC 3164 syslog, HAProxy
+//     accept dates) are in Options.Location, the host's zone by default.
+//     Lines with no date this package can read are counted as undated, never
+//     guessed into the window; lines more than FutureSlack after Now are
+//     counted as future.
+//   - When the window starts before a file's first line, its rotated
+//     predecessor PATH.1 is read too (not the compressed PATH.2.gz …).
+//   - Memory is bounded: lines are kept only up to MaxLineBytes, a file is
+//     never read past Options.MaxBytes, response times are sampled beyond
+//     a bound, upstreams beyond MaxUpstreams are folded together, and only
+//     regular files are opened (a FIFO or a device such as /dev/zero is
+//     skipped with the reason, as is a file that cannot be opened).
 package logwindow
 
 import (
@@ -54,7 +69,8 @@ type File struct {
 
 // Options bound one Read.
 type Options struct {
-	// Since is the length of the window ending at Now (diagnose --since).
+	// Since is the length of the window ending at Now (diagnose --since);
+	// 0 means DefaultSince.
 	Since time.Duration
 	// Now ends the window; the zero value means time.Now().
 	Now time.Time
@@ -66,6 +82,9 @@ type Options struct {
 	// 0 means DefaultMaxBytes. A window that reaches further is reported as
 	// FileStats.Capped.
 	MaxBytes int64
+	// Concurrency is how many files are read at the same time; 0 means
+	// runtime.GOMAXPROCS(0).
+	Concurrency int
 	// NoRotated turns off reading the rotated predecessor (PATH.1) when the
 	// window starts before the first line of PATH.
 	NoRotated bool
@@ -73,12 +92,16 @@ type Options struct {
 
 // Limits.
 const (
+	DefaultSince    = 15 * time.Minute
 	DefaultMaxBytes = 2 << 30 // per file
 	BlockSize       = 64 << 10
 	MaxLineBytes    = 16 << 10 // longer lines are cut: their head is kept
 	EvidenceBytes   = 300      // an evidence line is cut to this many bytes
 	EvidenceLines   = 3        // newest lines kept per upstream and cause
 	MaxUpstreams    = 1000     // more distinct upstreams are folded into OtherUpstream
+	// MaxUpstreamBytes cuts an upstream label, as the metrics' default
+	// max_label_value_bytes does.
+	MaxUpstreamBytes = 256
 	// FutureSlack is how far past Now a line may be dated and still count
 	// in the window (the proxy's clock and ours, second-granular caches).
 	FutureSlack = 2 * time.Minute

@@ -1,10 +1,13 @@
 package logwindow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -17,6 +20,18 @@ type window struct {
 	loc              *time.Location
 	maxBytes         int64
 	rotated          bool
+	ctx              context.Context
+}
+
+// cancelled returns the context's error, looked at every 4096th line.
+func (w *window) cancelled(line int) error {
+	if line&4095 != 0 || w.ctx == nil {
+		return nil
+	}
+	if err := w.ctx.Err(); err != nil {
+		return fmt.Errorf("stopped: %w", err)
+	}
+	return nil
 }
 
 // dateClass says where a date falls.
@@ -43,9 +58,16 @@ func (w *window) classify(t time.Time, ok bool) dateClass {
 
 // Read reads the window of every file and summarises it. A file that cannot
 // be read is listed in Result.Skipped with the reason, and the others are
-// still read. Files are read one after the other; each is bounded by
-// opt.MaxBytes.
+// still read. Up to opt.Concurrency files are read at the same time; each
+// is bounded by opt.MaxBytes.
 func Read(files []File, opt Options) Result {
+	return ReadContext(context.Background(), files, opt)
+}
+
+// ReadContext is Read that stops when ctx is done: what was read until
+// then is summarised, and the file being read and those not read are
+// listed in Result.Skipped with ctx's error.
+func ReadContext(ctx context.Context, files []File, opt Options) Result {
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -54,24 +76,50 @@ func Read(files []File, opt Options) Result {
 	if loc == nil {
 		loc = time.Local
 	}
-	w := &window{from: now.Add(-opt.Since), now: now, until: now.Add(FutureSlack), loc: loc,
-		maxBytes: opt.MaxBytes, rotated: !opt.NoRotated}
+	since := opt.Since
+	if since <= 0 {
+		since = DefaultSince
+	}
+	w := &window{from: now.Add(-since), now: now, until: now.Add(FutureSlack), loc: loc,
+		maxBytes: opt.MaxBytes, rotated: !opt.NoRotated, ctx: ctx}
 	if w.maxBytes <= 0 {
 		w.maxBytes = DefaultMaxBytes
 	}
 	t := newTally()
+	type fileResult struct {
+		stats []FileStats
+		err   error
+	}
+	results := make([]fileResult, len(files))
+	workers := opt.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, f := range files {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				results[i].err = fmt.Errorf("%s not read: %w", f.Path, err)
+				return
+			}
+			results[i].stats, results[i].err = w.readFile(f, t, false)
+		})
+	}
+	wg.Wait()
 	var res Result
-	for _, f := range files {
-		stats, err := w.readFile(f, t, false)
-		res.Summary.Files = append(res.Summary.Files, stats...)
-		for _, st := range stats {
+	for _, r := range results {
+		res.Summary.Files = append(res.Summary.Files, r.stats...)
+		for _, st := range r.stats {
 			res.Logs = append(res.Logs, st.Path)
 		}
-		if err != nil {
-			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: err.Error()})
+		for _, e := range splitErrors(r.err) {
+			res.Skipped = append(res.Skipped, diagnose.Skipped{Check: diagnose.CheckLogs, Reason: e.Error()})
 		}
 	}
-	res.Summary.Since, res.Summary.From, res.Summary.To, res.Summary.Location = opt.Since, w.from, now, loc
+	res.Summary.Since, res.Summary.From, res.Summary.To, res.Summary.Location = since, w.from, now, loc
 	res.Summary.Upstreams, res.Summary.Proxy = t.summary()
 	return res
 }
@@ -116,6 +164,17 @@ func fileKind(m fs.FileMode) string {
 		return "a directory"
 	}
 	return m.Type().String()
+}
+
+// splitErrors returns the errors joined in err (none for nil).
+func splitErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // readErr words an error of reading a file for Skipped.

@@ -26,15 +26,23 @@ func num(b []byte, i, n int) (int, bool) {
 // at reports whether b[i] is c.
 func at(b []byte, i int, c byte) bool { return i >= 0 && i < len(b) && b[i] == c }
 
-var monthNames = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+// monthKeys are the three-letter English month names packed as month
+// reads them.
+var monthKeys = func() (k [12]uint32) {
+	for m, name := range [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"} {
+		k[m] = uint32(name[0])<<16 | uint32(name[1])<<8 | uint32(name[2])
+	}
+	return k
+}()
 
 // month reads a three-letter English month name at b[i:].
 func month(b []byte, i int) (time.Month, bool) {
-	if i+3 > len(b) {
+	if i < 0 || i+3 > len(b) {
 		return 0, false
 	}
-	for m, name := range monthNames {
-		if string(b[i:i+3]) == name {
+	key := uint32(b[i])<<16 | uint32(b[i+1])<<8 | uint32(b[i+2])
+	for m, k := range monthKeys {
+		if k == key {
 			return time.Month(m + 1), true
 		}
 	}

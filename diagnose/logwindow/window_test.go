@@ -1,6 +1,8 @@
 package logwindow
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +102,57 @@ func TestProxyLevelEntries(t *testing.T) {
 	}
 	if !res.Summary.HasCause(cause.ProxyResourceExhausted) || res.Summary.HasCause(cause.HeaderTooBig) {
 		t.Error("HasCause")
+	}
+}
+
+// Response times beyond maxSamples are sampled: memory stays bounded and
+// the percentiles stay close to the exact ones.
+func TestResponseTimeReservoir(t *testing.T) {
+	tl := newTally()
+	u := tl.upstream([]byte("127.0.0.1:5000"), "nginx")
+	const n = 100000
+	for i := range n {
+		tl.responseTime(u, float64((i*7919)%n)/n) // 0 … 0.99999, shuffled
+	}
+	if len(u.samples) != maxSamples || u.seen != n {
+		t.Fatalf("kept %d of %d samples", len(u.samples), u.seen)
+	}
+	ups, _ := tl.summary()
+	for _, c := range []struct {
+		got  time.Duration
+		want float64
+	}{{ups[0].P50, 0.50}, {ups[0].P90, 0.90}, {ups[0].P99, 0.99}} {
+		if d := c.got.Seconds() - c.want; d < -0.01 || d > 0.01 {
+			t.Errorf("percentile %v, want %v ± 0.01", c.got, c.want)
+		}
+	}
+}
+
+// The evidence kept is the newest by date, whatever order the lines came
+// in; equal dates: the later line.
+func TestEvidenceNewestByDate(t *testing.T) {
+	var c causeTally
+	for _, s := range []int{5, 1, 9, 3, 7, 7, 2} {
+		c.note(testNow.Add(time.Duration(s)*time.Second), []byte(fmt.Sprintf("line %d #%d", s, c.count)))
+	}
+	if got := c.evidence(); !slices.Equal(got, []string{"line 9 #2", "line 7 #5", "line 7 #4"}) || c.count != 7 {
+		t.Errorf("evidence %q", got)
+	}
+}
+
+// Files read at the same time add up to what they hold, in any order.
+func TestConcurrentFiles(t *testing.T) {
+	dir := t.TempDir()
+	var files []File
+	for i := range 6 {
+		var lines []string
+		for j := range 500 {
+			lines = append(lines, refusedLine(testNow.Add(-time.Duration(500-j)*time.Second), "127.0.0.1:5000"))
+		}
+		files = append(files, File{Path: writeLog(t, dir, fmt.Sprintf("error%d.log", i), lines), Format: NginxError})
+	}
+	res := Read(files, Options{Since: time.Hour, Now: testNow, Location: time.UTC, Concurrency: 3})
+	if got := mustUpstream(t, &res.Summary, "127.0.0.1:5000").Count(cause.ConnectionRefused); got != 3000 || len(res.Logs) != 6 || res.Logs[5] != files[5].Path {
+		t.Errorf("count %d, logs %v", got, res.Logs)
 	}
 }
