@@ -24,6 +24,12 @@ type LogConfig struct {
 	// $server_name nor $host.
 	Server string `yaml:"server"`
 
+	// container only: how the runtime wraps lines, and how to read what
+	// the container wrote to each stream (see container.go).
+	Wrapper Wrapper      `yaml:"wrapper"`
+	Stdout  StreamConfig `yaml:"stdout"`
+	Stderr  StreamConfig `yaml:"stderr"`
+
 	at *location // where the entry is in the file; nil if not read from one
 }
 
@@ -41,6 +47,7 @@ func (l LogConfig) FieldError(field string, err error) error {
 // in their files.
 func (l LogConfig) SameSettings(o LogConfig) bool {
 	l.at, o.at = nil, nil
+	l.Stdout.at, l.Stderr.at, o.Stdout.at, o.Stderr.at = nil, nil, nil, nil
 	return l == o
 }
 
@@ -64,7 +71,7 @@ const (
 	FormatApacheError Format = "apache_error"
 )
 
-var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError}
+var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError, FormatContainer}
 
 // UnmarshalYAML accepts only known format names.
 func (f *Format) UnmarshalYAML(node *yaml.Node) error {
@@ -90,6 +97,9 @@ func (l *LogConfig) validate() (string, error) {
 	}
 	if _, err := filepath.Match(l.Path, ""); err != nil {
 		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
+	}
+	if field, err := l.validateContainer(); err != nil || l.Format == FormatContainer {
+		return field, err
 	}
 	if l.Format != FormatNginxAccess {
 		for field, set := range map[string]bool{"log_format": l.LogFormat != "", "log_format_escape": l.LogFormatEscape != "",

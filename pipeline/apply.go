@@ -63,7 +63,7 @@ func (c *Pipeline) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 	for _, lc := range logs {
 		plan.want[lc.Path] = true
 		r := c.sources[lc.Path]
-		if r != nil && r.cfg.SameSettings(lc) && lc.LogFormatFrom == (config.LogFormatFrom{}) {
+		if r != nil && r.cfg.SameSettings(lc) && !lc.UsesLogFormatFrom() {
 			continue // running, unchanged
 		}
 		newCounter, format, err := c.lineCounterFactory(lc)

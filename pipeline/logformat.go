@@ -13,12 +13,15 @@ import (
 // (reading nginx's configuration for log_format_from). For --config.check;
 // Apply compiles them itself.
 func CheckConfig(cfg *config.Config) error {
-	for _, lc := range cfg.Logs {
-		if lc.Format != config.FormatNginxAccess {
-			continue
-		}
-		if _, err := accessParser(lc); err != nil {
-			return err
+	for _, entry := range cfg.Logs {
+		stdout, stderr := entry.Streams()
+		for _, lc := range []config.LogConfig{entry, stdout, stderr} {
+			if lc.Format != config.FormatNginxAccess {
+				continue
+			}
+			if _, err := accessParser(lc); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

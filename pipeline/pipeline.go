@@ -32,6 +32,8 @@ type Pipeline struct {
 	listeners map[string]*runningListener // by listen address
 	store     *positions.Store            // nil: positions are not kept
 	sync      *positionSync
+
+	containerCut prometheus.Counter // container-log messages cut at the limit (container_log.go)
 }
 
 // runningLog is a followed log and the settings in force.
@@ -77,6 +79,7 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Pipeline {
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
 	}
+	c.containerCut = newContainerCutCounter(reg)
 	c.gov.StartExpiry(m)
 	return c
 }
@@ -127,6 +130,8 @@ func (c *Pipeline) stopLog(path string, r *runningLog) error {
 // and for an access log the format it compiled (escaping and string).
 func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
+	case config.FormatContainer:
+		return c.containerCounterFactory(lc)
 	case config.FormatNginxAccess:
 		parser, err := accessParser(lc)
 		if err != nil {
