@@ -20,6 +20,7 @@ import (
 // prometheusrule.yaml carries, in this order.
 var RuleFiles = []string{
 	"alerts/badgateway.rules.yml",
+	"alerts/badgateway.recording.yml",
 }
 
 // Header starts the generated file.
