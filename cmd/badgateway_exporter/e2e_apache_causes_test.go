@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/badgateway/badgateway_exporter/internal/apachetest"
+	"github.com/badgateway/badgateway_exporter/internal/backend"
+	"github.com/badgateway/badgateway_exporter/internal/exportertest"
+	"github.com/badgateway/badgateway_exporter/internal/loopback"
+)
+
+// e2eApacheCausesSite: %[1]s a FastCGI responder that writes to stderr,
+// %[2]s a TLS backend whose self-signed certificate is not the one in
+// %[3]s.
+const e2eApacheCausesSite = `
+SSLProxyEngine on
+SSLProxyVerify require
+SSLProxyCACertificateFile %[3]s
+ProxyPass /php/    fcgi://%[1]s/srv/www/
+ProxyPass /verify  https://%[2]s/
+`
+
+// TestEndToEndApacheCauses: real Apache in front of a FastCGI app that
+// reports "Primary script unknown" on stderr (mod_proxy_fcgi AH01071) and
+// a TLS backend whose certificate Apache does not trust (SSLProxyVerify
+// require): fastcgi_stderr and tls_verify_failed in /metrics, once each.
+func TestEndToEndApacheCauses(t *testing.T) {
+	fcgi := fastCGIStderrResponder(t, "Primary script unknown")
+	tlsBackend := backend.ForTest(t, backend.ModeTLS)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	writeUntrustedCA(t, ca)
+	ap := apachetest.Start(t, fmt.Sprintf(e2eApacheCausesSite, fcgi, tlsBackend, ca))
+	exp := exportertest.Start(t, fmt.Sprintf("logs:\n  - path: %s\n    format: apache_error\n    from_beginning: true\n", ap.ErrorLogPath()))
+
+	apacheMustGet(t, ap, "/php/missing.php", 404)
+	fcgiErr := exportertest.Labels{"proxy": "apache", "cause": "fastcgi_stderr"}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", fcgiErr, 1)
+
+	status, _, err := ap.Get("/verify")
+	if err != nil || status != 500 && status != 502 {
+		t.Fatalf("GET /verify: %d %v, want Apache's 500 or 502", status, err)
+	}
+	verify := exportertest.Labels{"proxy": "apache", "cause": "tls_verify_failed"}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", verify, 1)
+
+	fams, body, err := exp.Scrape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		sel  exportertest.Labels
+		want float64
+	}{
+		{"fastcgi_stderr once", fcgiErr, 1},
+		{"tls_verify_failed once", verify, 1},
+		{"not a handshake failure", exportertest.Labels{"proxy": "apache", "cause": "tls_handshake_failed"}, 0},
+		{"nothing else", exportertest.Labels{"proxy": "apache"}, 2},
+	} {
+		if got := exportertest.Value(fams, "badgateway_upstream_errors_total", c.sel); got != c.want {
+			t.Errorf("%s: %v = %v, want %v\n%s", c.name, c.sel, got, c.want, exportertest.Series(fams, "badgateway_upstream_errors_total"))
+		}
+	}
+	if got := exportertest.Value(fams, "badgateway_log_lines_total", exportertest.Labels{"result": "unrecognized"}); got != 0 {
+		log, _ := os.ReadFile(ap.ErrorLogPath())
+		t.Errorf("unrecognized lines from real Apache: %v\n%s", got, log)
+	}
+	promtoolCheckMetrics(t, body)
+}
+
+// writeUntrustedCA writes the PEM of a self-signed certificate that signed
+// nothing the backends use.
+func writeUntrustedCA(t *testing.T, path string) {
+	cert, err := backend.SelfSignedCert("ca.invalid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FastCGI record types (the FastCGI 1.0 specification).
+const (
+	fcgiEndRequest = 3
+	fcgiStdin      = 5
+	fcgiStdout     = 6
+	fcgiStderr     = 7
+)
+
+// fastCGIStderrResponder serves FastCGI on a reserved loopback port: for
+// every request it writes message on FCGI_STDERR, then a 404 on
+// FCGI_STDOUT, as php-fpm does for a script that does not exist.
+func fastCGIStderrResponder(t *testing.T, message string) string {
+	ln, err := net.Listen("tcp", loopback.FreeTCPAddr(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			serveFastCGIStderr(c, message)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func serveFastCGIStderr(c net.Conn, message string) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	var id uint16
+	for range 10000 { // records up to the empty FCGI_STDIN that ends the request
+		var h [8]byte
+		if _, err := io.ReadFull(c, h[:]); err != nil {
+			return
+		}
+		id = binary.BigEndian.Uint16(h[2:4])
+		n := int(binary.BigEndian.Uint16(h[4:6])) + int(h[6])
+		if _, err := io.CopyN(io.Discard, c, int64(n)); err != nil {
+			return
+		}
+		if h[1] == fcgiStdin && n == 0 {
+			break
+		}
+	}
+	var out []byte
+	out = appendFCGIRecord(out, fcgiStderr, id, []byte(message))
+	out = appendFCGIRecord(out, fcgiStderr, id, nil)
+	out = appendFCGIRecord(out, fcgiStdout, id, []byte("Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\nFile not found.\n"))
+	out = appendFCGIRecord(out, fcgiStdout, id, nil)
+	out = appendFCGIRecord(out, fcgiEndRequest, id, make([]byte, 8)) // appStatus 0, FCGI_REQUEST_COMPLETE
+	_, _ = c.Write(out)
+}
+
+func appendFCGIRecord(b []byte, typ byte, id uint16, content []byte) []byte {
+	b = append(b, 1, typ, byte(id>>8), byte(id), byte(len(content)>>8), byte(len(content)), 0, 0)
+	return append(b, content...)
+}
