@@ -54,6 +54,10 @@ var apacheCases = []apacheCase{
 		failed(cause.ReadTimeout, 502, "error", "", "192.0.2.10")},
 	{"2.4 DNS", d24 + `[proxy:error] [pid 12] [client 192.0.2.10:51234] AH00898: DNS lookup failure for: backend.invalid returned by /`,
 		failed(cause.DNSFailure, 502, "error", "backend.invalid", "192.0.2.10")},
+	// Apache 2.4.71 as it logs a name the resolver answered NXDOMAIN for
+	// (e2e_apache_dns_test.go): getaddrinfo's code as `(EAI 2)`.
+	{"2.4 DNS with the resolver's error", d24 + `[proxy:error] [pid 32334:tid 32340] (EAI 2)Name or service not known: [client 192.0.2.10:59146] AH00898: DNS lookup failure for: backend.invalid returned by /dns`,
+		failed(cause.DNSFailure, 502, "error", "backend.invalid", "192.0.2.10")},
 	{"2.4 pass body AH01084 reset", d24 + `[proxy:error] [pid 12] (104)Connection reset by peer: [client 192.0.2.10:51234] AH01084: pass request body failed to 127.0.0.1:8080 (localhost)`,
 		failed(cause.ConnectionReset, 502, "error", "127.0.0.1:8080", "192.0.2.10")},
 	{"2.4 pass body AH01097 summary is ignored", d24 + `[proxy_http:error] [pid 12] [client 192.0.2.10:51234] AH01097: pass request body failed to 127.0.0.1:8080 (localhost) from 192.0.2.10 ()`,
