@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,25 +20,32 @@ import (
 
 // e2eApacheCausesSite: %[1]s a FastCGI responder that writes to stderr,
 // %[2]s a TLS backend whose self-signed certificate is not the one in
-// %[3]s.
+// %[3]s, %[4]s a backend sending a 64 KiB header, %[5]s one sending a NUL
+// in a header name.
 const e2eApacheCausesSite = `
 SSLProxyEngine on
 SSLProxyVerify require
 SSLProxyCACertificateFile %[3]s
 ProxyPass /php/    fcgi://%[1]s/srv/www/
 ProxyPass /verify  https://%[2]s/
+ProxyPass /huge    http://%[4]s/
+ProxyPass /invalid http://%[5]s/
 `
 
 // TestEndToEndApacheCauses: real Apache in front of a FastCGI app that
 // reports "Primary script unknown" on stderr (mod_proxy_fcgi AH01071) and
 // a TLS backend whose certificate Apache does not trust (SSLProxyVerify
-// require): fastcgi_stderr and tls_verify_failed in /metrics, once each.
+// require), and backends whose response headers mod_proxy_http refuses
+// (AH10124, AH10404, each followed by AH01106): fastcgi_stderr,
+// tls_verify_failed, header_too_big and invalid_header in /metrics, once
+// each.
 func TestEndToEndApacheCauses(t *testing.T) {
 	fcgi := fastCGIStderrResponder(t, "Primary script unknown")
 	tlsBackend := backend.ForTest(t, backend.ModeTLS)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	writeUntrustedCA(t, ca)
-	ap := apachetest.Start(t, fmt.Sprintf(e2eApacheCausesSite, fcgi, tlsBackend, ca))
+	huge, invalid := backend.HugeHeader(t), backend.ForTest(t, backend.ModeInvalidHeader)
+	ap := apachetest.Start(t, fmt.Sprintf(e2eApacheCausesSite, fcgi, tlsBackend, ca, huge, invalid))
 	exp := exportertest.Start(t, fmt.Sprintf("logs:\n  - path: %s\n    format: apache_error\n    from_beginning: true\n", ap.ErrorLogPath()))
 
 	apacheMustGet(t, ap, "/php/missing.php", 404)
@@ -48,8 +56,22 @@ func TestEndToEndApacheCauses(t *testing.T) {
 	if err != nil || status != 500 && status != 502 {
 		t.Fatalf("GET /verify: %d %v, want Apache's 500 or 502", status, err)
 	}
-	verify := exportertest.Labels{"proxy": "apache", "cause": "tls_verify_failed"}
+	verify := exportertest.Labels{"proxy": "apache", "cause": "tls_verify_failed", "upstream": tlsBackend}
 	exp.WaitFor(t, "badgateway_upstream_errors_total", verify, 1)
+
+	apacheMustGet(t, ap, "/huge", 502)
+	tooBig := exportertest.Labels{"proxy": "apache", "cause": "header_too_big"}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", tooBig, 1)
+	apacheMustGet(t, ap, "/invalid", 502)
+	invalidHeader := exportertest.Labels{"proxy": "apache", "cause": "invalid_header"}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", invalidHeader, 1)
+	// Every line Apache wrote so far is read (the AH01106 lines included)
+	// before the counts are checked.
+	written, err := os.ReadFile(ap.ErrorLogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp.WaitFor(t, "badgateway_log_lines_total", exportertest.Labels{"path": ap.ErrorLogPath()}, float64(strings.Count(string(written), "\n")))
 
 	fams, body, err := exp.Scrape()
 	if err != nil {
@@ -61,9 +83,11 @@ func TestEndToEndApacheCauses(t *testing.T) {
 		want float64
 	}{
 		{"fastcgi_stderr once", fcgiErr, 1},
-		{"tls_verify_failed once", verify, 1},
+		{"tls_verify_failed once, on the backend's address", verify, 1},
+		{"header_too_big once", tooBig, 1},
+		{"invalid_header once (AH01106 after AH10404 not counted)", invalidHeader, 1},
 		{"not a handshake failure", exportertest.Labels{"proxy": "apache", "cause": "tls_handshake_failed"}, 0},
-		{"nothing else", exportertest.Labels{"proxy": "apache"}, 2},
+		{"nothing else", exportertest.Labels{"proxy": "apache"}, 4},
 	} {
 		if got := exportertest.Value(fams, "badgateway_upstream_errors_total", c.sel); got != c.want {
 			t.Errorf("%s: %v = %v, want %v\n%s", c.name, c.sel, got, c.want, exportertest.Series(fams, "badgateway_upstream_errors_total"))
