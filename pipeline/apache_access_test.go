@@ -1,13 +1,16 @@
 package pipeline
 
 import (
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/badgateway/badgateway_exporter/collector"
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
 )
 
 // `format: apache_access` counts requests and balancer attempts under
@@ -66,4 +69,56 @@ func TestApacheAccessBadLogFormat(t *testing.T) {
 		}
 		c.Close()
 	}
+}
+
+// apacheBenchLines are lines of the README's Apache LogFormat: two
+// balancer workers, some requests outside the balancer.
+func apacheBenchLines() [][]byte {
+	var lines [][]byte
+	for i := range 64 {
+		worker, status := fmt.Sprintf("http://10.0.0.%d:8080", i%2+1), "200"
+		switch {
+		case i%9 == 0:
+			worker = "-"
+		case i%5 == 0:
+			status = "503"
+		}
+		lines = append(lines, fmt.Appendf(nil, `203.0.113.%d - - [02/Dec/2026:16:40:%02d +0000] "GET /api/items/%d HTTP/1.1" %s %d "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0" %s %d shop.test`,
+			i, i%60, i, status, 500+i, worker, 1000+i*7))
+	}
+	return lines
+}
+
+func newApacheAccessFile(tb testing.TB) *accessLogFile {
+	tb.Helper()
+	p, err := nginxaccess.CompileApache(`%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %{BALANCER_WORKER_NAME}e %D %v`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := collector.NewMetrics(prometheus.NewRegistry())
+	return newProxyAccessLogFile("/var/log/apache2/access.log", "apache", collector.PanicSourceApacheAccess, p, "", m,
+		collector.NewGovernor(1000, m.LabelValuesFolded), slog.New(slog.DiscardHandler))
+}
+
+// Counting an Apache access-log line allocates nothing once its series exist.
+func TestApacheAccessLogFileAllocatesNothing(t *testing.T) {
+	f, lines := newApacheAccessFile(t), apacheBenchLines()
+	for _, l := range lines {
+		f.Line(l)
+	}
+	i := 0
+	if a := testing.AllocsPerRun(1000, func() { f.Line(lines[i%len(lines)]); i++ }); a != 0 {
+		t.Errorf("%v allocs per line", a)
+	}
+}
+
+func BenchmarkApacheAccessLogFile(b *testing.B) {
+	f, lines := newApacheAccessFile(b), apacheBenchLines()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		f.Line(lines[i%len(lines)])
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
