@@ -21,7 +21,8 @@ import (
 // e2eApacheCausesSite: %[1]s a FastCGI responder that writes to stderr,
 // %[2]s a TLS backend whose self-signed certificate is not the one in
 // %[3]s, %[4]s a backend sending a 64 KiB header, %[5]s one sending a NUL
-// in a header name.
+// in a header name, %[6]s a server that answers in HTTP at once (spoken
+// to in FastCGI).
 const e2eApacheCausesSite = `
 SSLProxyEngine on
 SSLProxyVerify require
@@ -30,14 +31,18 @@ ProxyPass /php/    fcgi://%[1]s/srv/www/
 ProxyPass /verify  https://%[2]s/
 ProxyPass /huge    http://%[4]s/
 ProxyPass /invalid http://%[5]s/
+ProxyPass /bogus   fcgi://%[6]s/
+ProxyPass /perm    unix:{{dir}}/root-only.sock|fcgi://localhost/
 `
 
 // TestEndToEndApacheCauses: real Apache in front of a FastCGI app that
 // reports "Primary script unknown" on stderr (mod_proxy_fcgi AH01071) and
 // a TLS backend whose certificate Apache does not trust (SSLProxyVerify
 // require), and backends whose response headers mod_proxy_http refuses
-// (AH10124, AH10404, each followed by AH01106): fastcgi_stderr,
-// tls_verify_failed, header_too_big and invalid_header in /metrics, once
+// (AH10124, AH10404, each followed by AH01106), FastCGI spoken to an HTTP
+// server (AH01068) and a unix socket only root may open (Apache's children
+// run as nobody): fastcgi_stderr, tls_verify_failed, header_too_big,
+// invalid_header, protocol_error and permission_denied in /metrics, once
 // each.
 func TestEndToEndApacheCauses(t *testing.T) {
 	fcgi := fastCGIStderrResponder(t, "Primary script unknown")
@@ -45,7 +50,8 @@ func TestEndToEndApacheCauses(t *testing.T) {
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	writeUntrustedCA(t, ca)
 	huge, invalid := backend.HugeHeader(t), backend.ForTest(t, backend.ModeInvalidHeader)
-	ap := apachetest.Start(t, fmt.Sprintf(e2eApacheCausesSite, fcgi, tlsBackend, ca, huge, invalid))
+	ap := apachetest.Start(t, fmt.Sprintf(e2eApacheCausesSite, fcgi, tlsBackend, ca, huge, invalid, httpAnswerer(t)))
+	rootOnly := rootOnlySocket(t, filepath.Join(ap.Dir(), "root-only.sock"))
 	exp := exportertest.Start(t, fmt.Sprintf("logs:\n  - path: %s\n    format: apache_error\n    from_beginning: true\n", ap.ErrorLogPath()))
 
 	apacheMustGet(t, ap, "/php/missing.php", 404)
@@ -65,6 +71,12 @@ func TestEndToEndApacheCauses(t *testing.T) {
 	apacheMustGet(t, ap, "/invalid", 502)
 	invalidHeader := exportertest.Labels{"proxy": "apache", "cause": "invalid_header"}
 	exp.WaitFor(t, "badgateway_upstream_errors_total", invalidHeader, 1)
+	apacheMustGet(t, ap, "/bogus", 503) // AH01075 Error dispatching request: 503
+	bogus := exportertest.Labels{"proxy": "apache", "cause": "protocol_error"}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", bogus, 1)
+	apacheMustGet(t, ap, "/perm", 503)
+	perm := exportertest.Labels{"proxy": "apache", "cause": "permission_denied", "upstream": "unix:" + rootOnly}
+	exp.WaitFor(t, "badgateway_upstream_errors_total", perm, 1)
 	// Every line Apache wrote so far is read (the AH01106 lines included)
 	// before the counts are checked.
 	written, err := os.ReadFile(ap.ErrorLogPath())
@@ -87,7 +99,9 @@ func TestEndToEndApacheCauses(t *testing.T) {
 		{"header_too_big once", tooBig, 1},
 		{"invalid_header once (AH01106 after AH10404 not counted)", invalidHeader, 1},
 		{"not a handshake failure", exportertest.Labels{"proxy": "apache", "cause": "tls_handshake_failed"}, 0},
-		{"nothing else", exportertest.Labels{"proxy": "apache"}, 4},
+		{"protocol_error once", bogus, 1},
+		{"permission_denied once", perm, 1},
+		{"nothing else", exportertest.Labels{"proxy": "apache"}, 6},
 	} {
 		if got := exportertest.Value(fams, "badgateway_upstream_errors_total", c.sel); got != c.want {
 			t.Errorf("%s: %v = %v, want %v\n%s", c.name, c.sel, got, c.want, exportertest.Series(fams, "badgateway_upstream_errors_total"))
@@ -173,4 +187,52 @@ func serveFastCGIStderr(c net.Conn, message string) {
 func appendFCGIRecord(b []byte, typ byte, id uint16, content []byte) []byte {
 	b = append(b, 1, typ, byte(id>>8), byte(id), byte(len(content)>>8), byte(len(content)), 0, 0)
 	return append(b, content...)
+}
+
+// rootOnlySocket listens on a unix socket at path that only root may
+// connect to (mode 0600): Apache's children, running as nobody, get EACCES.
+func rootOnlySocket(t *testing.T, path string) string {
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return path
+}
+
+// httpAnswerer writes an HTTP response to every connection as soon as it
+// accepts it, whatever the client sends (FastCGI, here), then closes it.
+func httpAnswerer(t *testing.T) string {
+	ln, err := net.Listen("tcp", loopback.FreeTCPAddr(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+			_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+			_, _ = io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
 }

@@ -23,6 +23,9 @@ import (
 // /etc/netns/NAME/resolv.conf over /etc/resolv.conf) names a DNS server
 // this test binary runs in that namespace, answering NXDOMAIN: Apache's
 // lookup goes through the system resolver and no packet can leave the host.
+// In the same namespace, 192.0.2.0/24 (TEST-NET-1) has an unreachable route
+// (EHOSTUNREACH) and 198.51.100.0/24 none at all (ENETUNREACH): connects
+// there fail in the kernel, before any packet.
 
 // netnsHelperEnv makes the test binary a helper in the namespace instead of
 // running tests: "dns" (the NXDOMAIN server) or "get URL" (one request).
@@ -31,6 +34,13 @@ const netnsHelperEnv = "BADGATEWAY_APACHE_NETNS_HELPER"
 // unresolvable is the backend name Apache is given; only the test's DNS
 // server is asked for it.
 const unresolvable = "backend.bgw-nxdomain.test"
+
+// Addresses of the documentation ranges: with an unreachable route, and
+// without a route, in the namespace.
+const (
+	hostUnreachable = "192.0.2.1:80"
+	netUnreachable  = "198.51.100.1:80"
+)
 
 func init() {
 	if h := os.Getenv(netnsHelperEnv); h != "" {
@@ -110,9 +120,11 @@ func dnsQuestion(p []byte) (string, int, bool) {
 	return strings.Join(labels, "."), i + 5, true
 }
 
-// TestEndToEndApacheDNSFailure: a ProxyPass to a name that does not resolve
-// is dns_failure with the name as the upstream, once, in /metrics.
-func TestEndToEndApacheDNSFailure(t *testing.T) {
+// TestEndToEndApacheResolverAndRoutes: a ProxyPass to a name that does not resolve
+// is dns_failure with the name as the upstream, once, in /metrics; ProxyPass
+// to an address with an unreachable route and to one without a route are
+// host_unreachable and network_unreachable.
+func TestEndToEndApacheResolverAndRoutes(t *testing.T) {
 	bin := apachetest.Binary(t)
 	ns := newLoopbackNetns(t)
 	self, err := os.Executable()
@@ -129,7 +141,7 @@ func TestEndToEndApacheDNSFailure(t *testing.T) {
 	}
 	addr := loopback.FreeTCPAddr(t)
 	conf := filepath.Join(dir, "httpd.conf")
-	site := fmt.Sprintf("ProxyPass /dns http://%s:8080/\n", unresolvable)
+	site := fmt.Sprintf("ProxyPass /dns http://%s:8080/\nProxyPass /hostun http://%s/\nProxyPass /netun http://%s/\n", unresolvable, hostUnreachable, netUnreachable)
 	if err := os.WriteFile(conf, []byte(apachetest.BaseConfig(dir, addr)+site), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -147,12 +159,23 @@ func TestEndToEndApacheDNSFailure(t *testing.T) {
 	if !queries.saw(unresolvable) {
 		t.Errorf("the namespace's DNS server was not asked for %s: Apache resolved it elsewhere", unresolvable)
 	}
+	for path, want := range map[string]exportertest.Labels{
+		"/hostun": {"proxy": "apache", "cause": "host_unreachable", "upstream": hostUnreachable},
+		"/netun":  {"proxy": "apache", "cause": "network_unreachable", "upstream": netUnreachable},
+	} {
+		out, err := exec.Command("ip", "netns", "exec", ns, "env", netnsHelperEnv+"=get http://"+addr+path, self).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "503" {
+			log, _ := os.ReadFile(errorLog)
+			t.Fatalf("GET %s in the namespace: %v: %q, want 503\n%s", path, err, out, log)
+		}
+		exp.WaitFor(t, "badgateway_upstream_errors_total", want, 1)
+	}
 	fams, body, err := exp.Scrape()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := exportertest.Value(fams, "badgateway_upstream_errors_total", exportertest.Labels{"proxy": "apache"}); got != 1 {
-		t.Errorf("apache errors = %v, want 1 (dns_failure)\n%s", got, exportertest.Series(fams, "badgateway_upstream_errors_total"))
+	if got := exportertest.Value(fams, "badgateway_upstream_errors_total", exportertest.Labels{"proxy": "apache"}); got != 3 {
+		t.Errorf("apache errors = %v, want 3 (dns_failure, host_unreachable, network_unreachable)\n%s", got, exportertest.Series(fams, "badgateway_upstream_errors_total"))
 	}
 	promtoolCheckMetrics(t, body)
 }
@@ -180,6 +203,9 @@ func newLoopbackNetns(t *testing.T) string {
 	})
 	if out, err := exec.Command("ip", "-n", ns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
 		t.Fatalf("lo up in %s: %v: %s", ns, err, out)
+	}
+	if out, err := exec.Command("ip", "-n", ns, "route", "add", "unreachable", "192.0.2.0/24").CombinedOutput(); err != nil {
+		t.Fatalf("unreachable route in %s: %v: %s", ns, err, out)
 	}
 	if out, err := exec.Command("ip", "-n", ns, "-o", "link").CombinedOutput(); err != nil || strings.Count(string(out), "\n") != 1 {
 		t.Fatalf("namespace %s must have lo only: %v: %s", ns, err, out)

@@ -108,7 +108,7 @@ func classify(msg []byte, h *apacheHeader) verdict {
 			return failure(cause.FastCGIStderr, 0, nil) // mod_proxy_fcgi: the app's stderr
 		}
 		if logparse.HasPrefix(msg, "Got bogus version") {
-			return failure(cause.ProtocolError, 502, nil)
+			return failure(cause.ProtocolError, 503, nil) // 2.4.71 answers 503 (AH01075 follows)
 		}
 	case 'F':
 		if logparse.HasPrefix(msg, "Failed to read FastCGI header") {

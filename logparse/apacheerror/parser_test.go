@@ -91,6 +91,9 @@ var apacheCases = []apacheCase{
 		failed(cause.InvalidHeader, 502, "warn", "", "127.0.0.1")},
 	{"2.4 reset while reading headers", d24 + `[proxy_http:error] [pid 1] (104)Connection reset by peer: [client 127.0.0.1:54910] AH10404: Error reading headers from backend`,
 		failed(cause.ConnectionReset, 502, "error", "", "127.0.0.1")},
+	{"2.4 FastCGI to an HTTP server", d24 + `[proxy_fcgi:error] [pid 19118:tid 19136] [client 127.0.0.1:57010] AH01068: Got bogus version 72` + "\n" +
+		d24 + `[proxy_fcgi:error] [pid 19118:tid 19136] (22)Invalid argument: [client 127.0.0.1:57010] AH01075: Error dispatching request to :34651: `,
+		failed(cause.ProtocolError, 503, "error", "", "127.0.0.1")},
 	{"2.4 lone bad header summary", d24 + `[proxy_http:warn] [pid 18099:tid 18126] [client 127.0.0.1:54910] AH01106: bad HTTP/1.1 header returned by /invalid (GET)`,
 		failed(cause.InvalidHeader, 502, "warn", "", "127.0.0.1")},
 	// 2.2
