@@ -19,7 +19,10 @@ import (
 // `binary args... -S`, where it works, gives the defines in effect (`-D
 // NAME` in args, Define), so that <IfDefine> is decided and `${NAME}`
 // expanded as Apache does, and ServerRoot and the virtual hosts' files,
-// which are read instead when DUMP_INCLUDES names no main file.
+// which are read instead when DUMP_INCLUDES names no main file. -S reports
+// the defines as they stand after reading the configuration, so an
+// <IfDefine NAME> above the `Define NAME` that sets it reads as true here
+// (Apache: false); `${NAME}` still takes each Define's value in order.
 func ApacheBinary(ctx context.Context, binary string, args []string, o Options) ([]probe.Target, []Unprobeable, error) {
 	main, errIncludes := apacheMainFile(ctx, binary, args)
 	run, errRun := apacheRunConfig(ctx, binary, args)
