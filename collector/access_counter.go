@@ -5,6 +5,7 @@ package collector
 // source; not safe for concurrent use.
 type AccessCounter struct {
 	m        *Metrics
+	proxy    string // the `proxy` label: nginx, apache
 	labels   labeler
 	keyBuf   []byte
 	requests map[string]*series // by server, upstream, status, generated
@@ -13,7 +14,13 @@ type AccessCounter struct {
 
 // NewAccessCounter returns the counter of one access log.
 func NewAccessCounter(m *Metrics, gov *Governor) *AccessCounter {
-	return &AccessCounter{m: m, labels: newLabeler(m, gov), requests: map[string]*series{}, attempts: map[string]*series{}}
+	return NewProxyAccessCounter(m, gov, "nginx")
+}
+
+// NewProxyAccessCounter returns the counter of one access log of proxy
+// ("nginx", "apache"), its `proxy` label.
+func NewProxyAccessCounter(m *Metrics, gov *Governor, proxy string) *AccessCounter {
+	return &AccessCounter{m: m, proxy: proxy, labels: newLabeler(m, gov), requests: map[string]*series{}, attempts: map[string]*series{}}
 }
 
 // fresh drops the cached series after the governor expired values.
@@ -41,9 +48,9 @@ func (c *AccessCounter) Request(server, upstream, status []byte, generated bool)
 		srv := c.labels.admit(s, "server", server)
 		up := c.labels.admit(s, "upstream", upstream)
 		st := c.labels.statusLabel(s, status)
-		s.counters = append(s.counters, c.m.Requests.WithLabelValues("nginx", srv, up, st))
+		s.counters = append(s.counters, c.m.Requests.WithLabelValues(c.proxy, srv, up, st))
 		if generated && len(status) == 3 && status[0] == '5' {
-			s.counters = append(s.counters, c.m.GeneratedResponses.WithLabelValues("nginx", srv, up, st))
+			s.counters = append(s.counters, c.m.GeneratedResponses.WithLabelValues(c.proxy, srv, up, st))
 		}
 		cacheSeries(c.requests, b, s)
 	}
@@ -61,8 +68,8 @@ func (c *AccessCounter) Attempt(upstream, status []byte, seconds float64) {
 	if !ok {
 		s = &series{}
 		up := c.labels.admit(s, "upstream", upstream)
-		s.counters = append(s.counters, c.m.UpstreamAttempts.WithLabelValues("nginx", up, c.labels.statusLabel(s, status)))
-		s.observer = c.m.UpstreamResponse.WithLabelValues("nginx", up)
+		s.counters = append(s.counters, c.m.UpstreamAttempts.WithLabelValues(c.proxy, up, c.labels.statusLabel(s, status)))
+		s.observer = c.m.UpstreamResponse.WithLabelValues(c.proxy, up)
 		cacheSeries(c.attempts, b, s)
 	}
 	s.inc()

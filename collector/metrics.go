@@ -131,7 +131,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
 		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
-	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceApacheError, PanicSourceSyslog} {
+	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceApacheError, PanicSourceApacheAccess, PanicSourceSyslog} {
 		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
 	}
 	return m
@@ -140,11 +140,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 // The `source` values of badgateway_exporter_panics_total: the kinds of
 // input whose handling recovers from a panic (package pipeline).
 const (
-	PanicSourceNginxError  = "nginx_error"
-	PanicSourceNginxAccess = "nginx_access"
-	PanicSourceHAProxy     = "haproxy"
-	PanicSourceApacheError = "apache_error"
-	PanicSourceSyslog      = "syslog"
+	PanicSourceNginxError   = "nginx_error"
+	PanicSourceNginxAccess  = "nginx_access"
+	PanicSourceHAProxy      = "haproxy"
+	PanicSourceApacheError  = "apache_error"
+	PanicSourceApacheAccess = "apache_access"
+	PanicSourceSyslog       = "syslog"
 )
 
 // seriesVec is a metric vector whose series can be listed and deleted.

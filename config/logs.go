@@ -14,8 +14,9 @@ type LogConfig struct {
 	Format        Format `yaml:"format"`         // how to read its lines
 	FromBeginning bool   `yaml:"from_beginning"` // read what is already there instead of starting at the end
 
-	// nginx_access only: the log_format, given inline, by a built-in name
-	// (combined, main …) or read from nginx's own configuration.
+	// nginx_access and apache_access only: the log_format, given inline, by
+	// a built-in name (combined, main …; Apache's LogFormat nicknames) or
+	// (nginx only) read from nginx's own configuration.
 	LogFormat       string        `yaml:"log_format"`
 	LogFormatEscape string        `yaml:"log_format_escape"` // with log_format: default, json or none
 	LogFormatName   string        `yaml:"log_format_name"`
@@ -69,9 +70,16 @@ const (
 	FormatNginxAccess Format = "nginx_access"
 	FormatHAProxy     Format = "haproxy"
 	FormatApacheError Format = "apache_error"
+	// FormatApacheAccess is an Apache httpd access log; its log_format is
+	// an Apache LogFormat string, log_format_name a LogFormat nickname.
+	FormatApacheAccess Format = "apache_access"
 )
 
-var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError, FormatContainer}
+var knownFormats = []Format{FormatNginxError, FormatNginxAccess, FormatHAProxy, FormatApacheError, FormatApacheAccess, FormatContainer}
+
+// IsAccess reports whether f is an access-log format, whose entries give a
+// log format.
+func (f Format) IsAccess() bool { return f == FormatNginxAccess || f == FormatApacheAccess }
 
 // UnmarshalYAML accepts only known format names.
 func (f *Format) UnmarshalYAML(node *yaml.Node) error {
@@ -101,14 +109,21 @@ func (l *LogConfig) validate() (string, error) {
 	if field, err := l.validateContainer(); err != nil || l.Format == FormatContainer {
 		return field, err
 	}
-	if l.Format != FormatNginxAccess {
+	if !l.Format.IsAccess() {
 		for field, set := range map[string]bool{"log_format": l.LogFormat != "", "log_format_escape": l.LogFormatEscape != "",
 			"log_format_name": l.LogFormatName != "", "log_format_from": l.LogFormatFrom != (LogFormatFrom{}), "server": l.Server != ""} {
 			if set {
-				return field, fmt.Errorf("only for format %s", FormatNginxAccess)
+				return field, fmt.Errorf("only for formats %s and %s", FormatNginxAccess, FormatApacheAccess)
 			}
 		}
 		return "", nil
+	}
+	if l.Format == FormatApacheAccess {
+		for field, set := range map[string]bool{"log_format_escape": l.LogFormatEscape != "", "log_format_from": l.LogFormatFrom != (LogFormatFrom{})} {
+			if set {
+				return field, fmt.Errorf("only for format %s (Apache escapes as it does, and its LogFormat is given inline or by nickname)", FormatNginxAccess)
+			}
+		}
 	}
 	given := 0
 	for _, set := range []bool{l.LogFormat != "", l.LogFormatName != "", l.LogFormatFrom != (LogFormatFrom{})} {

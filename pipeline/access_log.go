@@ -35,11 +35,17 @@ type accessLogFile struct {
 }
 
 func newAccessLogFile(path string, parser *nginxaccess.Parser, server string, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *accessLogFile {
+	return newProxyAccessLogFile(path, "nginx", collector.PanicSourceNginxAccess, parser, server, m, gov, logger)
+}
+
+// newProxyAccessLogFile is newAccessLogFile for the access log of proxy
+// ("nginx", "apache": the `proxy` label), whose panics count as source.
+func newProxyAccessLogFile(path, proxy, source string, parser *nginxaccess.Parser, server string, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *accessLogFile {
 	return &accessLogFile{
 		SourceStats: collector.NewSourceStats(path, m, gov), parser: parser, server: []byte(server),
 		upstreamName: parser.HasVariable("proxy_upstream_name"),
-		counter:      collector.NewAccessCounter(m, gov), logger: logger, now: time.Now,
-		guard: newLineGuard(collector.PanicSourceNginxAccess, path, m, logger),
+		counter:      collector.NewProxyAccessCounter(m, gov, proxy), logger: logger, now: time.Now,
+		guard: newLineGuard(source, path, m, logger),
 	}
 }
 

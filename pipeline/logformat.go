@@ -16,7 +16,7 @@ func CheckConfig(cfg *config.Config) error {
 	for _, entry := range cfg.Logs {
 		stdout, stderr := entry.Streams()
 		for _, lc := range []config.LogConfig{entry, stdout, stderr} {
-			if lc.Format != config.FormatNginxAccess {
+			if !lc.Format.IsAccess() {
 				continue
 			}
 			if _, err := accessParser(lc); err != nil {
@@ -46,6 +46,9 @@ func accessParser(lc config.LogConfig) (*nginxaccess.Parser, error) {
 }
 
 func compileLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	if lc.Format == config.FormatApacheAccess {
+		return compileApacheLogFormat(lc)
+	}
 	format, escapeName := lc.LogFormat, lc.LogFormatEscape
 	switch {
 	case lc.LogFormatName != "":
@@ -83,4 +86,18 @@ func nginxLogFormat(from config.LogFormatFrom) (format, escape string, err error
 		return "", "", fmt.Errorf("no log_format %q in %s or its includes", from.Name, from.Config)
 	}
 	return lf.Format, lf.Escape, nil
+}
+
+// compileApacheLogFormat compiles the Apache LogFormat of an apache_access
+// log, given inline or by a nickname of Apache's stock configuration.
+func compileApacheLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	format := lc.LogFormat
+	if lc.LogFormatName != "" {
+		f, ok := nginxaccess.ApacheLogFormat(lc.LogFormatName)
+		if !ok {
+			return nil, fmt.Errorf("no LogFormat nickname %q in Apache's stock configuration (give the LogFormat string as log_format)", lc.LogFormatName)
+		}
+		format = f
+	}
+	return nginxaccess.CompileApache(format)
 }

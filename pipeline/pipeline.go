@@ -140,6 +140,14 @@ func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
 		}, parser.Escape().String() + " " + parser.Format(), nil
+	case config.FormatApacheAccess:
+		parser, err := accessParser(lc)
+		if err != nil {
+			return nil, "", err
+		}
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newProxyAccessLogFile(path, "apache", collector.PanicSourceApacheAccess, parser, lc.Server, c.m, c.gov, logger)
+		}, "apache " + parser.Format(), nil
 	case config.FormatHAProxy:
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)

@@ -64,6 +64,7 @@ go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse/hapro
 go test -run='^$' -fuzz='^FuzzApacheErrorParser$' -fuzztime=300000x ./logparse/apacheerror
 go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzJoiner$' -fuzztime=400000x ./logparse/containerlog
+go test -run='^$' -fuzz='^FuzzApacheAccessParser$' -fuzztime=100000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
 # raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)
