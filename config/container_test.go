@@ -76,7 +76,7 @@ func TestInvalidContainerLogConfigs(t *testing.T) {
 		"access stream without log_format": {"logs:\n  - path: /x.log\n    format: container\n    wrapper: cri\n    stdout:\n      format: nginx_access\n",
 			"c.yml:6: logs[0].stdout.log_format: give exactly one of log_format, log_format_name and log_format_from"},
 		"access field on an error stream": {"logs:\n  - path: /x.log\n    format: container\n    wrapper: docker_json\n    stderr:\n      format: nginx_error\n      server: x\n",
-			"c.yml:7: logs[0].stderr.server: only for format nginx_access"},
+			"c.yml:7: logs[0].stderr.server: only for formats nginx_access and apache_access"},
 		"unknown stream field": {"logs:\n  - path: /x.log\n    format: container\n    wrapper: cri\n    stdout: {format: nginx_error, parser: x}\n",
 			"c.yml:5: logs[0].stdout.parser: unknown field (known: format, log_format, log_format_escape, log_format_name, log_format_from, server)"},
 		"stream not a mapping": {"logs:\n  - path: /x.log\n    format: container\n    wrapper: cri\n    stdout: nginx_access\n",
