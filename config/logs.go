@@ -24,6 +24,9 @@ type LogConfig struct {
 	// $server_name nor $host.
 	Server string `yaml:"server"`
 
+	// S3, instead of Path, reads the log from the objects of an S3 bucket.
+	S3 S3Config `yaml:"s3"`
+
 	at *location // where the entry is in the file; nil if not read from one
 }
 
@@ -84,13 +87,30 @@ func (f *Format) UnmarshalYAML(node *yaml.Node) error {
 // SetDefaults fills the defaults of a log entry.
 func (l *LogConfig) SetDefaults() { l.Format = FormatNginxError }
 
+// Source names what the entry reads: its path, or s3://BUCKET/PREFIX.
+func (l LogConfig) Source() string {
+	if l.S3.Given() {
+		return l.S3.Source()
+	}
+	return l.Path
+}
+
 func (l *LogConfig) validate() (string, error) {
-	if l.Path == "" {
+	switch {
+	case l.Path != "" && l.S3.Given():
+		return "s3", errors.New("path and s3 are mutually exclusive: give one per entry")
+	case l.S3.Given():
+		return l.validateFormat()
+	case l.Path == "":
 		return "path", errors.New("missing: give a file path or a glob")
 	}
 	if _, err := filepath.Match(l.Path, ""); err != nil {
 		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
 	}
+	return l.validateFormat()
+}
+
+func (l *LogConfig) validateFormat() (string, error) {
 	if l.Format != FormatNginxAccess {
 		for field, set := range map[string]bool{"log_format": l.LogFormat != "", "log_format_escape": l.LogFormatEscape != "",
 			"log_format_name": l.LogFormatName != "", "log_format_from": l.LogFormatFrom != (LogFormatFrom{}), "server": l.Server != ""} {
