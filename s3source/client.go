@@ -17,6 +17,9 @@ type ClientConfig struct {
 	ForcePathStyle bool   // bucket in the path, not the host name
 	// HTTPClient makes the requests; nil: the SDK's.
 	HTTPClient aws.HTTPClient
+	// RetryMaxAttempts bounds the SDK's own attempts per request (it
+	// retries 5xx, throttling and connection errors); 0: its default, 3.
+	RetryMaxAttempts int
 }
 
 // NewClient makes an S3 client with the SDK's standard credential chain
@@ -27,6 +30,9 @@ func NewClient(ctx context.Context, cc ClientConfig) (*s3.Client, error) {
 	var opts []func(*awsconfig.LoadOptions) error
 	if cc.Region != "" {
 		opts = append(opts, awsconfig.WithRegion(cc.Region))
+	}
+	if cc.RetryMaxAttempts > 0 {
+		opts = append(opts, awsconfig.WithRetryMaxAttempts(cc.RetryMaxAttempts))
 	}
 	if cc.HTTPClient != nil {
 		opts = append(opts, awsconfig.WithHTTPClient(cc.HTTPClient))

@@ -50,7 +50,7 @@ type testSource struct {
 
 func startTestSource(t *testing.T, srv *s3test.Server, opts Options) *testSource {
 	t.Helper()
-	client, err := NewClient(context.Background(), ClientConfig{Endpoint: srv.URL, ForcePathStyle: true, HTTPClient: s3test.LoopbackOnly(t)})
+	client, err := NewClient(context.Background(), ClientConfig{Endpoint: srv.URL, ForcePathStyle: true, HTTPClient: s3test.LoopbackOnly(t), RetryMaxAttempts: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
