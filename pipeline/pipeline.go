@@ -8,12 +8,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/positions"
+	"github.com/badgateway/badgateway_exporter/s3source"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
@@ -32,6 +34,10 @@ type Pipeline struct {
 	listeners map[string]*runningListener // by listen address
 	store     *positions.Store            // nil: positions are not kept
 	sync      *positionSync
+
+	s3m          *s3source.Metrics
+	s3logs       map[string]*runningS3 // logs read from S3, by source (s3://BUCKET/PREFIX)
+	s3HTTPClient aws.HTTPClient        // nil: the SDK's; tests set a loopback-only one
 }
 
 // runningLog is a followed log and the settings in force.
@@ -76,6 +82,8 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Pipeline {
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
+		s3m:       s3source.NewMetrics(reg),
+		s3logs:    map[string]*runningS3{},
 	}
 	c.gov.StartExpiry(m)
 	return c
@@ -169,6 +177,7 @@ func (c *Pipeline) Close() {
 		_ = r.l.Close()
 		delete(c.listeners, addr)
 	}
+	c.closeS3() // each saved its position after its last object
 	if c.store != nil {
 		c.savePositions(final)
 		if err := c.store.Close(); err != nil {
