@@ -77,7 +77,7 @@ func (c *Pipeline) commitS3(start, changed []s3Start, want map[string]bool) {
 		r := c.s3logs[st.lc.Source()]
 		r.src.Close()
 		r.handler.lines.CaughtUp() // what the old counter held
-		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.LastKey(), true, r.src.Partial())
+		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.Position(), true, r.src.Partial())
 		c.logger.Info("Log settings changed; continuing where it was", "path", st.lc.Source(), "last_key", r.src.LastKey())
 	}
 	for src, r := range c.s3logs {
@@ -91,29 +91,29 @@ func (c *Pipeline) commitS3(start, changed []s3Start, want map[string]bool) {
 		c.store.ForgetS3(want)
 	}
 	for _, st := range start {
-		var after string
+		var pos s3source.Position
 		var resume bool
 		if c.store != nil {
-			var p positions.S3Position
-			p, resume = c.store.LookupS3(st.lc.Source())
-			after = p.Key()
+			var saved positions.S3Position
+			saved, resume = c.store.LookupS3(st.lc.Source())
+			pos.LastKey, pos.Done = saved.Keys()
 		}
-		c.s3logs[st.lc.Source()] = c.startS3(st, after, resume, s3source.Partial{})
+		c.s3logs[st.lc.Source()] = c.startS3(st, pos, resume, s3source.Partial{})
 	}
 }
 
-func (c *Pipeline) startS3(st s3Start, after string, resume bool, partial s3source.Partial) *runningS3 {
+func (c *Pipeline) startS3(st s3Start, pos s3source.Position, resume bool, partial s3source.Partial) *runningS3 {
 	src := st.lc.Source()
 	h := &s3Handler{lines: st.newCounter(src, c.logger.With("path", src))}
 	opts := s3source.Options{
 		Bucket: st.lc.S3.Bucket, Prefix: st.lc.S3.Prefix, Name: src,
 		PollInterval: st.lc.S3.PollInterval, MaxConcurrency: st.lc.S3.MaxConcurrency,
-		StartAfter: after, Resume: resume, FromBeginning: st.lc.FromBeginning, Partial: partial,
+		Start: pos, Resume: resume, FromBeginning: st.lc.FromBeginning, Partial: partial,
 		Logger: c.logger, Metrics: c.s3m,
 	}
 	if store := c.store; store != nil {
-		opts.Save = func(key string) error {
-			if err := store.SaveS3(src, positions.NewS3Position(key)); err != nil {
+		opts.Save = func(p s3source.Position) error {
+			if err := store.SaveS3(src, positions.NewS3Position(p.LastKey, p.Done)); err != nil {
 				c.m.PositionsSaveErrors.Inc()
 				return err
 			}

@@ -10,46 +10,74 @@ import (
 // maxS3KeyBytes is S3's limit on an object key's length.
 const maxS3KeyBytes = 1024
 
-// S3Position is how far a log read from S3 stands: every object up to
-// LastKey, in key order, has been counted. A key that is not valid UTF-8
-// (JSON would change it) is kept in LastKeyBase64 instead.
+// maxS3DoneKeys bounds the done keys of one source (two days of a busy
+// prefix are a few thousand).
+const maxS3DoneKeys = 1 << 20
+
+// S3Position is how far a log read from S3 stands: LastKey is the greatest
+// key counted, Done the keys counted in the window that is listed again at
+// each poll (see package s3source). Keys that are not valid UTF-8 (JSON
+// would change them) are kept in base64 in the *Base64 fields instead.
 type S3Position struct {
-	LastKey       string `json:"last_key,omitempty"`
-	LastKeyBase64 string `json:"last_key_base64,omitempty"`
+	LastKey       string   `json:"last_key,omitempty"`
+	LastKeyBase64 string   `json:"last_key_base64,omitempty"`
+	Done          []string `json:"done,omitempty"`
+	DoneBase64    []string `json:"done_base64,omitempty"`
 }
 
-// NewS3Position records key as the last object counted.
-func NewS3Position(key string) S3Position {
-	if utf8.ValidString(key) {
-		return S3Position{LastKey: key}
+// NewS3Position records last and done.
+func NewS3Position(last string, done []string) S3Position {
+	var p S3Position
+	if utf8.ValidString(last) {
+		p.LastKey = last
+	} else {
+		p.LastKeyBase64 = base64.StdEncoding.EncodeToString([]byte(last))
 	}
-	return S3Position{LastKeyBase64: base64.StdEncoding.EncodeToString([]byte(key))}
+	for _, k := range done {
+		if utf8.ValidString(k) {
+			p.Done = append(p.Done, k)
+		} else {
+			p.DoneBase64 = append(p.DoneBase64, base64.StdEncoding.EncodeToString([]byte(k)))
+		}
+	}
+	return p
 }
 
-// Key is the last object counted ("" for none).
-func (p S3Position) Key() string {
-	if p.LastKeyBase64 == "" {
-		return p.LastKey
+// Keys are the last key counted ("" for none) and the done keys.
+func (p S3Position) Keys() (last string, done []string) {
+	last = p.LastKey
+	if p.LastKeyBase64 != "" {
+		b, _ := base64.StdEncoding.DecodeString(p.LastKeyBase64) // checked at load
+		last = string(b)
 	}
-	b, _ := base64.StdEncoding.DecodeString(p.LastKeyBase64) // checked at load
-	return string(b)
+	done = append(done, p.Done...)
+	for _, k := range p.DoneBase64 {
+		b, _ := base64.StdEncoding.DecodeString(k)
+		done = append(done, string(b))
+	}
+	return last, done
 }
 
 func (p S3Position) check() error {
 	if p.LastKey != "" && p.LastKeyBase64 != "" {
 		return errors.New("both last_key and last_key_base64")
 	}
-	if p.LastKeyBase64 != "" {
-		b, err := base64.StdEncoding.DecodeString(p.LastKeyBase64)
+	if len(p.Done)+len(p.DoneBase64) > maxS3DoneKeys {
+		return errors.New("too many done keys")
+	}
+	for _, k := range append([]string{p.LastKeyBase64}, p.DoneBase64...) {
+		b, err := base64.StdEncoding.DecodeString(k)
 		if err != nil {
 			return err
 		}
 		if len(b) > maxS3KeyBytes {
-			return errors.New("last_key_base64 longer than an S3 key")
+			return errors.New("a key longer than S3 allows")
 		}
 	}
-	if len(p.LastKey) > maxS3KeyBytes {
-		return errors.New("last_key longer than an S3 key")
+	for _, k := range append([]string{p.LastKey}, p.Done...) {
+		if len(k) > maxS3KeyBytes {
+			return errors.New("a key longer than S3 allows")
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package positions
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,10 +19,11 @@ func TestS3PositionsSurviveReopenAndFileSaves(t *testing.T) {
 		t.Fatal("a new store knows an S3 source")
 	}
 	invalid := "AWSLogs/1/2026/12/02/bad-\xff\xfe.log.gz"
-	if err := s.SaveS3(src, NewS3Position(invalid)); err != nil {
+	done := []string{"AWSLogs/1/2026/12/02/a.log.gz", invalid}
+	if err := s.SaveS3(src, NewS3Position(invalid, done)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveS3("s3://other/", NewS3Position("a/b.log")); err != nil {
+	if err := s.SaveS3("s3://other/", NewS3Position("a/b.log", nil)); err != nil {
 		t.Fatal(err)
 	}
 	// A save of the file logs keeps the S3 section.
@@ -40,8 +42,9 @@ func TestS3PositionsSurviveReopenAndFileSaves(t *testing.T) {
 	}
 	defer s2.Close()
 	p, ok := s2.LookupS3(src)
-	if !ok || p.Key() != invalid {
-		t.Errorf("reopened: %+v (known %v), key %q, want %q", p, ok, p.Key(), invalid)
+	last, gotDone := p.Keys()
+	if !ok || last != invalid || !slices.Equal(gotDone, done) {
+		t.Errorf("reopened: %+v (known %v), keys %q %q, want %q %q", p, ok, last, gotDone, invalid, done)
 	}
 	if _, ok := s2.LookupS3("s3://other/"); ok {
 		t.Error("a forgotten S3 source is still in the file")
@@ -54,6 +57,7 @@ func TestInvalidS3PositionsRefused(t *testing.T) {
 		"bad base64": `{"x": {"last_key_base64": "!!"}}`,
 		"too long":   `{"x": {"last_key": "` + strings.Repeat("k", 1025) + `"}}`,
 		"unknown":    `{"x": {"last": "a"}}`,
+		"bad done":   `{"x": {"done_base64": ["!!"]}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "positions.json")

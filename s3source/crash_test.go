@@ -123,6 +123,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	const src = "s3://" + bucket + "/"
 	pos, resume := store.LookupS3(src)
+	last, done := pos.Keys()
 	client, err := NewClient(context.Background(), ClientConfig{Endpoint: url, ForcePathStyle: true, HTTPClient: s3test.LoopbackOnly(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -132,11 +133,12 @@ func TestCrashChild(t *testing.T) {
 	finished := make(chan struct{})
 	src3 := Start(client, Options{
 		Bucket: bucket, PollInterval: 100 * time.Millisecond, MaxConcurrency: 4,
-		StartAfter: pos.Key(), Resume: resume, FromBeginning: true, Metrics: NewMetrics(prometheus.NewRegistry()),
-		Save: func(key string) error {
-			if err := store.SaveS3(src, positions.NewS3Position(key)); err != nil {
+		Start: Position{LastKey: last, Done: done}, Resume: resume, FromBeginning: true, Metrics: NewMetrics(prometheus.NewRegistry()),
+		Save: func(p Position) error {
+			if err := store.SaveS3(src, positions.NewS3Position(p.LastKey, p.Done)); err != nil {
 				return err
 			}
+			key := p.LastKey
 			fmt.Fprintf(out, "saved %s\n", key)
 			out.Flush()
 			if key == until {

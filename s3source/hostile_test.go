@@ -207,10 +207,10 @@ func TestInvalidUTF8Keys(t *testing.T) {
 	srv.Put(t, bucket, "p/b.log", []byte("b\n"))
 	var saved []string
 	var mu sync.Mutex
-	ts := startTestSource(t, srv, Options{Prefix: "p/", FromBeginning: true, Save: func(k string) error {
+	ts := startTestSource(t, srv, Options{Prefix: "p/", FromBeginning: true, Save: func(p Position) error {
 		mu.Lock()
 		defer mu.Unlock()
-		saved = append(saved, k)
+		saved = append(saved, p.LastKey)
 		return nil
 	}})
 	done := ts.waitDone(t, 1)

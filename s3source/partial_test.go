@@ -63,7 +63,7 @@ func TestCloseMidObjectThenPartialHandsEachLineOnce(t *testing.T) {
 	partial := s1.Partial()
 	t.Logf("closed at %q, partial %+v", s1.LastKey(), partial)
 
-	opts.StartAfter, opts.Resume, opts.Partial = s1.LastKey(), true, partial
+	opts.Start, opts.Resume, opts.Partial = s1.Position(), true, partial
 	second := startTestSource(t, srv, opts)
 	second.waitDone(t, len(keys)-len(first.done))
 	lines1, _ := first.snapshot()

@@ -16,7 +16,7 @@ var errFailed = errors.New("stopped at an object that could not be read")
 // within the request timeout. For each object it waits for a download
 // slot, starts the download and queues it in key order.
 func (s *Source) list(ctx context.Context, queue chan<- *object, slots chan struct{}) error {
-	after := s.LastKey()
+	after, _ := s.windowStart(s.LastKey())
 	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.opts.Bucket), Prefix: aws.String(s.opts.Prefix), StartAfter: aws.String(after),
 	})
@@ -27,7 +27,7 @@ func (s *Source) list(ctx context.Context, queue chan<- *object, slots chan stru
 		}
 		for _, obj := range page.Contents {
 			key := aws.ToString(obj.Key)
-			if key <= after { // a server that ignored StartAfter
+			if key <= after || s.isDone(key) { // <=: a server that ignored StartAfter
 				continue
 			}
 			select {
@@ -84,12 +84,13 @@ func (s *Source) poll(ctx context.Context) {
 }
 
 // skipExisting, at the first start without a saved position, takes the
-// objects already in the bucket as counted: their lines are history.
+// objects already in the bucket as counted: their lines are history. It
+// lists them all once, keeping the keys of the last window.
 func (s *Source) skipExisting(ctx context.Context) {
-	last := s.LastKey()
 	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
-		Bucket: aws.String(s.opts.Bucket), Prefix: aws.String(s.opts.Prefix), StartAfter: aws.String(last),
+		Bucket: aws.String(s.opts.Bucket), Prefix: aws.String(s.opts.Prefix),
 	})
+	var keys []string
 	for pages.HasMorePages() {
 		page, err := s.nextPage(ctx, pages)
 		if err != nil {
@@ -99,12 +100,21 @@ func (s *Source) skipExisting(ctx context.Context) {
 			return
 		}
 		for _, obj := range page.Contents {
-			last = max(last, aws.ToString(obj.Key))
+			keys = append(keys, aws.ToString(obj.Key))
 		}
+		keys = s.windowKeys(keys)
 	}
 	s.listRecovered()
-	s.logger.Info("First start: objects already in the bucket are skipped; new ones will be read", "last_existing_key", last)
-	s.advance(last)
+	var pos Position
+	for _, k := range keys {
+		pos = s.markDone(k)
+	}
+	s.mu.Lock()
+	s.positioned = true
+	pos.LastKey = s.last
+	s.mu.Unlock()
+	s.logger.Info("First start: objects already in the bucket are skipped; new ones will be read", "last_existing_key", pos.LastKey)
+	s.save(pos)
 }
 
 func (s *Source) listFailed(err error) {

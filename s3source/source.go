@@ -3,6 +3,7 @@ package s3source
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,17 +39,17 @@ type Options struct {
 	Name           string // the source's path label, e.g. s3://BUCKET/PREFIX
 	PollInterval   time.Duration
 	MaxConcurrency int // objects downloaded at once
-	// StartAfter is the last key already counted; Resume says it is known
-	// (saved by an earlier run). Without Resume, the first listing skips
-	// the objects already there unless FromBeginning.
-	StartAfter    string
+	// Start is where an earlier run stood; Resume says there was one.
+	// Without Resume, the first listing skips the objects already there
+	// unless FromBeginning.
+	Start         Position
 	Resume        bool
 	FromBeginning bool
 	// Partial, from the source this one replaces, is not handed again.
 	Partial Partial
-	// Save records the last key counted, after each object (nil: no
-	// positions kept). Its error is counted and logged, never fatal.
-	Save func(lastKey string) error
+	// Save records the position, after each object (nil: no positions
+	// kept). Its error is counted and logged, never fatal.
+	Save func(Position) error
 
 	MaxLineBytes   int           // longer lines are cut; default DefaultMaxLineBytes
 	RequestTimeout time.Duration // for a listing page or an object's response headers
@@ -97,8 +98,9 @@ type Source struct {
 	done   chan struct{}
 
 	mu         sync.Mutex
-	last       string // the last key counted
-	positioned bool   // last is known: the first listing was done or resumed
+	last       string          // the greatest key counted
+	doneKeys   map[string]bool // the keys counted in the listed window
+	positioned bool            // last is known: the first listing was done or resumed
 
 	// Of the run goroutine only:
 	failures    map[string]int // polls that failed to open a key
@@ -125,18 +127,33 @@ func Start(client *s3.Client, opts Options, h Handler) *Source {
 		logger:  opts.Logger.With("source", opts.Name),
 		metrics: opts.Metrics.forSource(opts.Name),
 		cancel:  cancel, done: make(chan struct{}),
-		last: opts.StartAfter, positioned: opts.Resume || opts.FromBeginning,
+		last: opts.Start.LastKey, doneKeys: map[string]bool{}, positioned: opts.Resume || opts.FromBeginning,
 		failures: map[string]int{}, partial: opts.Partial,
+	}
+	for _, k := range opts.Start.Done {
+		s.doneKeys[k] = true
 	}
 	go s.run(ctx)
 	return s
 }
 
-// LastKey is the last key whose lines were all handed over.
+// LastKey is the greatest key whose lines were all handed over.
 func (s *Source) LastKey() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.last
+}
+
+// Position is where the source stands.
+func (s *Source) Position() Position {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := Position{LastKey: s.last}
+	for k := range s.doneKeys {
+		p.Done = append(p.Done, k)
+	}
+	slices.Sort(p.Done)
+	return p
 }
 
 // Close stops polling and waits for the object being handed over, if
@@ -156,7 +173,7 @@ func (s *Source) Partial() Partial {
 
 func (s *Source) run(ctx context.Context) {
 	defer close(s.done)
-	s.logger.Info("Reading log objects from S3", "bucket", s.opts.Bucket, "prefix", s.opts.Prefix, "start_after", s.opts.StartAfter, "resumed", s.opts.Resume)
+	s.logger.Info("Reading log objects from S3", "bucket", s.opts.Bucket, "prefix", s.opts.Prefix, "last_key", s.opts.Start.LastKey, "resumed", s.opts.Resume)
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
@@ -174,16 +191,18 @@ func (s *Source) run(ctx context.Context) {
 	}
 }
 
-// advance records key as counted and saves it.
+// advance records key as counted and saves the position.
 func (s *Source) advance(key string) {
-	s.mu.Lock()
-	s.last, s.positioned = key, true
-	s.mu.Unlock()
+	pos := s.markDone(key)
+	s.save(pos)
+}
+
+func (s *Source) save(pos Position) {
 	if s.opts.Save == nil {
 		return
 	}
-	if err := s.opts.Save(key); err != nil {
+	if err := s.opts.Save(pos); err != nil {
 		s.metrics.errors[ErrorPosition].Inc()
-		s.logger.Error("Cannot save the S3 position; after a restart an object may be read again", "key", key, "err", err)
+		s.logger.Error("Cannot save the S3 position; after a restart an object may be read again", "last_key", pos.LastKey, "err", err)
 	}
 }

@@ -63,7 +63,7 @@ func TestFirstStartSkipsExistingObjects(t *testing.T) {
 	old := albKey("2026/12/01", "2350", "10.0.1.7")
 	srv.Put(t, bucket, old, s3test.Gzip(t, "old"))
 	saved := make(chan string, 10)
-	ts := startTestSource(t, srv, Options{Save: func(k string) error { saved <- k; return nil }})
+	ts := startTestSource(t, srv, Options{Save: func(p Position) error { saved <- p.LastKey; return nil }})
 	if got := <-saved; got != old {
 		t.Fatalf("first save %q, want the last existing key %q", got, old)
 	}
