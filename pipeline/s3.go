@@ -92,13 +92,17 @@ func (c *Pipeline) commitS3(start, changed []s3Start, want map[string]bool) {
 	}
 	for _, st := range start {
 		var pos s3source.Position
+		var partial s3source.Partial
 		var resume bool
 		if c.store != nil {
 			var saved positions.S3Position
 			saved, resume = c.store.LookupS3(st.lc.Source())
 			pos.LastKey, pos.Done = saved.Keys()
+			if ip := saved.InProgress; ip != nil {
+				partial = s3source.Partial{Key: ip.Key, Lines: ip.Lines}
+			}
 		}
-		c.s3logs[st.lc.Source()] = c.startS3(st, pos, resume, s3source.Partial{})
+		c.s3logs[st.lc.Source()] = c.startS3(st, pos, resume, partial)
 	}
 }
 
@@ -124,12 +128,24 @@ func (c *Pipeline) startS3(st s3Start, pos s3source.Position, resume bool, parti
 	return &runningS3{cfg: st.lc, format: st.format, src: s3source.Start(st.client, opts, h), handler: h}
 }
 
-// closeS3 stops every S3 log (before the positions store closes).
+// closeS3 stops every S3 log (before the positions store closes) and
+// saves how many lines of the object each was reading were counted.
 func (c *Pipeline) closeS3() {
 	for src, r := range c.s3logs {
 		r.src.Close()
 		r.handler.lines.CaughtUp()
 		delete(c.s3logs, src)
+		if c.store == nil {
+			continue
+		}
+		pos, partial := r.src.Position(), r.src.Partial()
+		if partial.Lines == 0 {
+			continue // saved after its last object
+		}
+		if err := c.store.SaveS3(src, positions.NewS3Position(pos.LastKey, pos.Done).WithInProgress(partial.Key, partial.Lines)); err != nil {
+			c.m.PositionsSaveErrors.Inc()
+			c.logger.Error("Cannot save the S3 position; after a restart the object being read is read again whole", "path", src, "err", err)
+		}
 	}
 }
 

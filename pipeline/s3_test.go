@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -172,4 +173,43 @@ func TestS3LogCountedExactlyThroughReloadAndRestart(t *testing.T) {
 	w2.check(t, p2.waitObjects(t, 2), "after a restart")
 	w2.put(t, "2026/12/03", "0005", 1, 1)
 	w2.check(t, p2.waitObjects(t, 3), "after a restart, uploaded while running")
+}
+
+// A clean stop in the middle of an object, then a start: the lines of
+// that object counted before the stop are not counted again, the others
+// are (the positions file keeps how many were counted).
+func TestS3CleanStopMidObjectCountsEachLineOnce(t *testing.T) {
+	srv := s3test.Start(t, s3Bucket)
+	posFile := filepath.Join(t.TempDir(), "positions.json")
+	w := &s3Writer{srv: srv}
+	w.put(t, "2026/12/01", "2350", 300000, 0)
+	w.put(t, "2026/12/01", "2355", 1000, 0)
+	lines := exportertest.Labels{"path": s3Source}
+
+	p1 := startS3Pipeline(t, s3Cfg(srv, posFile, "100ms"), posFile)
+	deadline := time.Now().Add(60 * time.Second)
+	for exportertest.Value(p1.scrape(t), "badgateway_log_lines_total", lines) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no line counted in 60s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p1.Close()
+	first := exportertest.Value(p1.scrape(t), "badgateway_log_lines_total", lines)
+	saved, _ := os.ReadFile(posFile)
+	t.Logf("stopped after %v lines; positions: %.300s", first, saved)
+
+	p2 := startS3Pipeline(t, s3Cfg(srv, posFile, "100ms"), posFile)
+	defer p2.Close()
+	want := float64(w.refused)
+	for {
+		second := exportertest.Value(p2.scrape(t), "badgateway_log_lines_total", lines)
+		if first+second == want {
+			break
+		}
+		if first+second > want || time.Now().After(deadline) {
+			t.Fatalf("%v lines counted before the stop + %v after = %v, want %v written", first, second, first+second, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -23,6 +23,24 @@ type S3Position struct {
 	LastKeyBase64 string   `json:"last_key_base64,omitempty"`
 	Done          []string `json:"done,omitempty"`
 	DoneBase64    []string `json:"done_base64,omitempty"`
+	// InProgress is the object being read at a clean stop, and how many of
+	// its lines were counted: the next run skips them.
+	InProgress *S3InProgress `json:"in_progress,omitempty"`
+}
+
+// S3InProgress is an object partly counted.
+type S3InProgress struct {
+	Key   string `json:"key"`
+	Lines int    `json:"lines"`
+}
+
+// WithInProgress records that the first lines of key were counted (a key
+// that is not valid UTF-8 is not recorded: that object is read whole again).
+func (p S3Position) WithInProgress(key string, lines int) S3Position {
+	if key != "" && lines > 0 && utf8.ValidString(key) {
+		p.InProgress = &S3InProgress{Key: key, Lines: lines}
+	}
+	return p
 }
 
 // NewS3Position records last and done.
@@ -64,6 +82,9 @@ func (p S3Position) check() error {
 	}
 	if len(p.Done)+len(p.DoneBase64) > maxS3DoneKeys {
 		return errors.New("too many done keys")
+	}
+	if ip := p.InProgress; ip != nil && (ip.Key == "" || len(ip.Key) > maxS3KeyBytes || ip.Lines < 0) {
+		return errors.New("invalid in_progress")
 	}
 	for _, k := range append([]string{p.LastKeyBase64}, p.DoneBase64...) {
 		b, err := base64.StdEncoding.DecodeString(k)

@@ -20,7 +20,7 @@ func TestS3PositionsSurviveReopenAndFileSaves(t *testing.T) {
 	}
 	invalid := "AWSLogs/1/2026/12/02/bad-\xff\xfe.log.gz"
 	done := []string{"AWSLogs/1/2026/12/02/a.log.gz", invalid}
-	if err := s.SaveS3(src, NewS3Position(invalid, done)); err != nil {
+	if err := s.SaveS3(src, NewS3Position(invalid, done).WithInProgress("AWSLogs/1/2026/12/02/b.log.gz", 42)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveS3("s3://other/", NewS3Position("a/b.log", nil)); err != nil {
@@ -46,6 +46,9 @@ func TestS3PositionsSurviveReopenAndFileSaves(t *testing.T) {
 	if !ok || last != invalid || !slices.Equal(gotDone, done) {
 		t.Errorf("reopened: %+v (known %v), keys %q %q, want %q %q", p, ok, last, gotDone, invalid, done)
 	}
+	if ip := p.InProgress; ip == nil || *ip != (S3InProgress{Key: "AWSLogs/1/2026/12/02/b.log.gz", Lines: 42}) {
+		t.Errorf("in progress = %+v", ip)
+	}
 	if _, ok := s2.LookupS3("s3://other/"); ok {
 		t.Error("a forgotten S3 source is still in the file")
 	}
@@ -53,11 +56,12 @@ func TestS3PositionsSurviveReopenAndFileSaves(t *testing.T) {
 
 func TestInvalidS3PositionsRefused(t *testing.T) {
 	for name, s3 := range map[string]string{
-		"both":       `{"x": {"last_key": "a", "last_key_base64": "YQ=="}}`,
-		"bad base64": `{"x": {"last_key_base64": "!!"}}`,
-		"too long":   `{"x": {"last_key": "` + strings.Repeat("k", 1025) + `"}}`,
-		"unknown":    `{"x": {"last": "a"}}`,
-		"bad done":   `{"x": {"done_base64": ["!!"]}}`,
+		"both":        `{"x": {"last_key": "a", "last_key_base64": "YQ=="}}`,
+		"bad base64":  `{"x": {"last_key_base64": "!!"}}`,
+		"too long":    `{"x": {"last_key": "` + strings.Repeat("k", 1025) + `"}}`,
+		"unknown":     `{"x": {"last": "a"}}`,
+		"bad done":    `{"x": {"done_base64": ["!!"]}}`,
+		"bad partial": `{"x": {"in_progress": {"key": "", "lines": 3}}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "positions.json")
