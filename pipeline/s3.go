@@ -4,11 +4,13 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/positions"
 	"github.com/badgateway/badgateway_exporter/s3source"
+	"github.com/badgateway/badgateway_exporter/tailer"
 )
 
 // runningS3 is a log read from S3 and the settings in force.
@@ -54,11 +56,9 @@ func (c *Pipeline) prepareS3(logs []config.LogConfig) (start, changed []s3Start,
 		if r != nil && r.cfg.SameSettings(lc) && r.format == format {
 			continue
 		}
-		client, err := s3source.NewClient(context.Background(), s3source.ClientConfig{
-			Region: lc.S3.Region, Endpoint: lc.S3.Endpoint, ForcePathStyle: lc.S3.ForcePathStyle, HTTPClient: c.s3HTTPClient,
-		})
+		client, err := newS3Client(lc, c.s3HTTPClient)
 		if err != nil {
-			return nil, nil, nil, lc.FieldError("s3", err)
+			return nil, nil, nil, err
 		}
 		st := s3Start{lc: lc, format: format, newCounter: newCounter, client: client}
 		if r == nil {
@@ -68,6 +68,18 @@ func (c *Pipeline) prepareS3(logs []config.LogConfig) (start, changed []s3Start,
 		}
 	}
 	return start, changed, want, nil
+}
+
+// newS3Client loads the AWS configuration of an S3 log; an error names the
+// file, line and field of the entry.
+func newS3Client(lc config.LogConfig, hc aws.HTTPClient) (*s3.Client, error) {
+	client, err := s3source.NewClient(context.Background(), s3source.ClientConfig{
+		Region: lc.S3.Region, Endpoint: lc.S3.Endpoint, ForcePathStyle: lc.S3.ForcePathStyle, HTTPClient: hc,
+	})
+	if err != nil {
+		return nil, lc.FieldError("s3", err)
+	}
+	return client, nil
 }
 
 // commitS3 restarts changed S3 logs where they were, stops removed ones
@@ -113,7 +125,7 @@ func (c *Pipeline) startS3(st s3Start, pos s3source.Position, resume bool, parti
 		Bucket: st.lc.S3.Bucket, Prefix: st.lc.S3.Prefix, Name: src,
 		PollInterval: st.lc.S3.PollInterval, MaxConcurrency: st.lc.S3.MaxConcurrency,
 		Start: pos, Resume: resume, FromBeginning: st.lc.FromBeginning, Partial: partial,
-		Logger: c.logger, Metrics: c.s3m,
+		MaxLineBytes: tailer.DefaultMaxLineBytes, Logger: c.logger, Metrics: c.s3m,
 	}
 	if store := c.store; store != nil {
 		opts.Save = func(p s3source.Position) error {

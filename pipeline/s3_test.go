@@ -213,3 +213,24 @@ func TestS3CleanStopMidObjectCountsEachLineOnce(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// An S3 log without a region anywhere is refused by --config.check and by
+// Apply, naming the file, line and field; nothing starts.
+func TestS3LogWithoutRegionRefused(t *testing.T) {
+	s3test.Env(t)
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	cfg := parse(t, "logs:\n  - format: haproxy\n    s3:\n      bucket: b\n      endpoint: http://127.0.0.1:1\n")
+	const want = "test.yml:4: logs[0].s3: no AWS region: set region in the s3 block, or AWS_REGION"
+	if err := CheckConfig(cfg); err == nil || err.Error() != want {
+		t.Errorf("CheckConfig: %v, want %s", err, want)
+	}
+	c := New(prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	defer c.Close()
+	if err := c.Apply(cfg); err == nil || err.Error() != want {
+		t.Errorf("Apply: %v, want %s", err, want)
+	}
+	if len(c.S3LastKeys()) != 0 {
+		t.Error("an S3 log started")
+	}
+}

@@ -1,8 +1,10 @@
 package s3source
 
 import (
+	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/badgateway/badgateway_exporter/internal/s3test"
@@ -87,6 +89,13 @@ func TestListingOfThousandsOfKeys(t *testing.T) {
 		srv.Put(t, bucket, k, []byte(k+"\n"))
 	}
 	slices.Sort(keys)
+	var lists atomic.Int64
+	srv.SetFault(func(_ http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Query().Has("list-type") {
+			lists.Add(1)
+		}
+		return false
+	})
 	ts := startTestSource(t, srv, Options{FromBeginning: true, MaxConcurrency: 8})
 	done := ts.waitDone(t, n)
 	if !slices.Equal(done, keys) {
@@ -95,6 +104,9 @@ func TestListingOfThousandsOfKeys(t *testing.T) {
 	lines, _ := ts.rec.snapshot()
 	if !slices.Equal(lines, keys) {
 		t.Errorf("%d lines, want %d", len(lines), n)
+	}
+	if l := lists.Load(); l < 3 {
+		t.Errorf("%d listing requests for %d keys, want pages of at most 1000", l, n)
 	}
 }
 
