@@ -35,7 +35,7 @@ type LogConfig struct {
 // loading are: `badgateway.yml:5: logs[0].log_format: …`.
 func (l LogConfig) FieldError(field string, err error) error {
 	if l.at == nil {
-		return fmt.Errorf("log %s: %s: %w", l.Path, field, err)
+		return fmt.Errorf("log %s: %s: %w", l.Source(), field, err)
 	}
 	return l.at.fieldError(field, err)
 }
