@@ -42,11 +42,15 @@ func keyDay(prefix, key string) (time.Time, bool) {
 // windowStart is the key each poll lists after: the start of the day
 // before last's day when the keys are dated, else last itself.
 func (s *Source) windowStart(last string) (after string, dated bool) {
-	day, ok := keyDay(s.opts.Prefix, last)
+	folder := s.opts.Prefix // the folder the date folders are in
+	if folder != "" && !strings.HasSuffix(folder, "/") {
+		folder += "/"
+	}
+	day, ok := keyDay(folder, last)
 	if !ok {
 		return last, false
 	}
-	return s.opts.Prefix + day.AddDate(0, 0, -lookbackDays).Format("2006/01/02") + "/", true
+	return folder + day.AddDate(0, 0, -lookbackDays).Format("2006/01/02") + "/", true
 }
 
 // isDone reports whether key was counted already.

@@ -3,6 +3,7 @@ package s3source
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,10 @@ func TestWindowStartAndDoneKeysPruned(t *testing.T) {
 	}
 	if after, dated := s.windowStart("other/key.log"); dated || after != "other/key.log" {
 		t.Errorf("undated key: windowStart = %q %v", after, dated)
+	}
+	noSlash := &Source{opts: Options{Prefix: strings.TrimSuffix(albPrefix, "/")}}
+	if after, dated := noSlash.windowStart(lbKey("web", "2026/03/01", "0005", "10.0.1.7")); !dated || after != albPrefix+"2026/02/28/" {
+		t.Errorf("prefix without its slash: windowStart = %q %v", after, dated)
 	}
 	s.markDone(lbKey("web", "2026/12/01", "2355", "10.0.1.7"))
 	s.markDone(lbKey("web", "2026/12/02", "0000", "10.0.1.7"))
