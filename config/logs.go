@@ -30,6 +30,8 @@ type LogConfig struct {
 	Wrapper Wrapper      `yaml:"wrapper"`
 	Stdout  StreamConfig `yaml:"stdout"`
 	Stderr  StreamConfig `yaml:"stderr"`
+	// S3, instead of Path, reads the log from the objects of an S3 bucket.
+	S3 S3Config `yaml:"s3"`
 
 	at *location // where the entry is in the file; nil if not read from one
 }
@@ -39,7 +41,7 @@ type LogConfig struct {
 // loading are: `badgateway.yml:5: logs[0].log_format: …`.
 func (l LogConfig) FieldError(field string, err error) error {
 	if l.at == nil {
-		return fmt.Errorf("log %s: %s: %w", l.Path, field, err)
+		return fmt.Errorf("log %s: %s: %w", l.Source(), field, err)
 	}
 	return l.at.fieldError(field, err)
 }
@@ -99,13 +101,30 @@ func (f *Format) UnmarshalYAML(node *yaml.Node) error {
 // SetDefaults fills the defaults of a log entry.
 func (l *LogConfig) SetDefaults() { l.Format = FormatNginxError }
 
+// Source names what the entry reads: its path, or s3://BUCKET/PREFIX.
+func (l LogConfig) Source() string {
+	if l.S3.Given() {
+		return l.S3.Source()
+	}
+	return l.Path
+}
+
 func (l *LogConfig) validate() (string, error) {
-	if l.Path == "" {
+	switch {
+	case l.Path != "" && l.S3.Given():
+		return "s3", errors.New("path and s3 are mutually exclusive: give one per entry")
+	case l.S3.Given():
+		return l.validateFormat()
+	case l.Path == "":
 		return "path", errors.New("missing: give a file path or a glob")
 	}
 	if _, err := filepath.Match(l.Path, ""); err != nil {
 		return "path", fmt.Errorf("bad glob %q: %w", l.Path, err)
 	}
+	return l.validateFormat()
+}
+
+func (l *LogConfig) validateFormat() (string, error) {
 	if field, err := l.validateContainer(); err != nil || l.Format == FormatContainer {
 		return field, err
 	}

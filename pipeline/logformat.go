@@ -10,10 +10,16 @@ import (
 
 // CheckConfig does, without starting anything, what Apply would do with
 // cfg's logs that can fail: it compiles the format of every access log
-// (reading nginx's configuration for log_format_from). For --config.check;
-// Apply compiles them itself.
+// (reading nginx's configuration for log_format_from) and loads the AWS
+// configuration of S3 logs (no request is sent). For --config.check;
+// Apply does it itself.
 func CheckConfig(cfg *config.Config) error {
 	for _, entry := range cfg.Logs {
+		if entry.S3.Given() {
+			if _, err := newS3Client(entry, nil); err != nil {
+				return err
+			}
+		}
 		stdout, stderr := entry.Streams()
 		for _, lc := range []config.LogConfig{entry, stdout, stderr} {
 			if !lc.Format.IsAccess() {

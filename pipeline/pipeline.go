@@ -8,12 +8,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/positions"
+	"github.com/badgateway/badgateway_exporter/s3source"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
@@ -34,6 +36,9 @@ type Pipeline struct {
 	sync      *positionSync
 
 	containerCut prometheus.Counter // container-log messages cut at the limit (container_log.go)
+	s3m          *s3source.Metrics
+	s3logs       map[string]*runningS3 // logs read from S3, by source (s3://BUCKET/PREFIX)
+	s3HTTPClient aws.HTTPClient        // nil: the SDK's; tests set a loopback-only one
 }
 
 // runningLog is a followed log and the settings in force.
@@ -78,6 +83,8 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Pipeline {
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
+		s3m:       s3source.NewMetrics(reg),
+		s3logs:    map[string]*runningS3{},
 	}
 	c.containerCut = newContainerCutCounter(reg)
 	c.gov.StartExpiry(m)
@@ -182,6 +189,7 @@ func (c *Pipeline) Close() {
 		_ = r.l.Close()
 		delete(c.listeners, addr)
 	}
+	c.closeS3() // each saved its position after its last object
 	if c.store != nil {
 		c.savePositions(final)
 		if err := c.store.Close(); err != nil {

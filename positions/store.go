@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/badgateway/badgateway_exporter/tailer"
@@ -37,13 +38,19 @@ type Logs map[string][]tailer.Position
 type document struct {
 	Version int  `json:"version"`
 	Logs    Logs `json:"logs"`
+	// S3 is where the logs read from S3 stand, by source
+	// (s3://BUCKET/PREFIX); see S3Position.
+	S3 map[string]S3Position `json:"s3,omitempty"`
 }
 
-// Store is an open positions file.
+// Store is an open positions file. Its methods may be called from several
+// goroutines (the pipeline's saves, each S3 source's).
 type Store struct {
 	path string
 	lock *os.File
+	mu   sync.Mutex // guards logs, s3 and the file's writes
 	logs Logs
+	s3   map[string]S3Position
 }
 
 // ErrLocked is returned by Open when another process uses the file.
@@ -67,7 +74,7 @@ func Open(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("positions: lock %s: %w", path, err)
 	}
-	s := &Store{path: path, lock: lock, logs: Logs{}}
+	s := &Store{path: path, lock: lock, logs: Logs{}, s3: map[string]S3Position{}}
 	if err := s.load(); err != nil {
 		return s, err
 	}
@@ -106,8 +113,16 @@ func (s *Store) load() error {
 			}
 		}
 	}
+	for src, p := range doc.S3 {
+		if err := p.check(); err != nil {
+			return fmt.Errorf("positions: %s: s3 source %q: %w", s.path, src, err)
+		}
+	}
 	if doc.Logs != nil {
 		s.logs = doc.Logs
+	}
+	if doc.S3 != nil {
+		s.s3 = doc.S3
 	}
 	return nil
 }
@@ -118,23 +133,40 @@ func (s *Store) Path() string { return s.path }
 // Lookup returns the positions saved for a log, and whether the log was
 // followed (saved) before.
 func (s *Store) Lookup(log string) ([]tailer.Position, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ps, ok := s.logs[log]
 	return ps, ok
 }
 
 // Reset forgets what was loaded (a file that could not be read).
-func (s *Store) Reset() { s.logs = Logs{} }
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logs, s.s3 = Logs{}, map[string]S3Position{}
+}
 
-// Save replaces the file's content with logs, atomically.
+// Save replaces the file's content with logs, atomically; the S3 section
+// is kept.
 func (s *Store) Save(logs Logs) error {
-	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs}, "", " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(logs, s.s3); err != nil {
+		return err
+	}
+	s.logs = logs
+	return nil
+}
+
+// write replaces the file's content, atomically. Called with mu held.
+func (s *Store) write(logs Logs, s3 map[string]S3Position) error {
+	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs, S3: s3}, "", " ")
 	if err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
 	if err := writeAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
-	s.logs = logs
 	return nil
 }
 
