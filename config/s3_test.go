@@ -39,7 +39,7 @@ func TestInvalidS3LogEntries(t *testing.T) {
 		"bucket with slash": {"logs:\n  - s3:\n      bucket: b/AWSLogs\n", `bad.yml:3: logs[0].s3.bucket: "b/AWSLogs" is not a bucket name (give the key prefix in prefix)`},
 		"force not bool":    {"logs:\n  - s3:\n      bucket: b\n      force_path_style: maybe\n", "bad.yml:4: logs[0].s3.force_path_style: cannot unmarshal !!str `maybe` into bool"},
 		"same source twice": {"logs:\n  - s3: {bucket: b, prefix: p/}\n  - s3: {bucket: b, prefix: p/}\n", `bad.yml:2: logs: logs[0] and logs[1] both follow "s3://b/p/"`},
-		"access field":      {"logs:\n  - s3: {bucket: b}\n    server: x\n", "bad.yml:3: logs[0].server: only for format nginx_access"},
+		"access field":      {"logs:\n  - s3: {bucket: b}\n    server: x\n", "bad.yml:3: logs[0].server: only for formats nginx_access and apache_access"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), "bad.yml")
