@@ -17,6 +17,7 @@ import (
 // Paths of the shipped files, relative to this directory.
 const (
 	rulesFile        = "badgateway.rules.yml"
+	recordingFile    = "badgateway.recording.yml"
 	alertmanagerFile = "alertmanager.yml"
 	routeCasesFile   = "alertmanager_routes_cases.yml"
 	dashboardsDir    = "../dashboards"

@@ -131,7 +131,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.LogRotations, m.LogTruncations, m.LogLastLine, m.SyslogErrors, m.SyslogDropped, m.LabelValuesFolded,
 		m.LabelValuesSanitized, m.LabelValuesExpired, m.Panics,
 		m.ReloadSuccess, m.ReloadSuccessTime)
-	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceApacheError, PanicSourceAWS, PanicSourceSyslog} {
+	for _, source := range []string{PanicSourceNginxError, PanicSourceNginxAccess, PanicSourceHAProxy, PanicSourceApacheError, PanicSourceApacheAccess, PanicSourceAWS, PanicSourceSyslog} {
 		m.Panics.WithLabelValues(source) // 0 from the start, for increase() in alerts
 	}
 	return m
@@ -140,12 +140,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 // The `source` values of badgateway_exporter_panics_total: the kinds of
 // input whose handling recovers from a panic (package pipeline).
 const (
-	PanicSourceNginxError  = "nginx_error"
-	PanicSourceNginxAccess = "nginx_access"
-	PanicSourceHAProxy     = "haproxy"
-	PanicSourceApacheError = "apache_error"
-	PanicSourceSyslog      = "syslog"
-	PanicSourceAWS         = "aws_access" // AWS load balancer access logs (aws_alb, aws_elb)
+	PanicSourceNginxError   = "nginx_error"
+	PanicSourceNginxAccess  = "nginx_access"
+	PanicSourceHAProxy      = "haproxy"
+	PanicSourceApacheError  = "apache_error"
+	PanicSourceApacheAccess = "apache_access"
+	PanicSourceSyslog       = "syslog"
+	PanicSourceAWS          = "aws_access" // AWS load balancer access logs (aws_alb, aws_elb)
 )
 
 // seriesVec is a metric vector whose series can be listed and deleted.

@@ -20,7 +20,7 @@ func TestInvalidAWSConfigs(t *testing.T) {
 		"path not .gz or .log": {"logs:\n  - path: /var/log/alb/*\n    format: aws_alb\n",
 			`aws.yml:2: logs[0].path: format aws_alb reads access-log files as AWS writes them: the path must end in .log.gz (ALB) or .log (Classic)`},
 		"nginx_access field": {"logs:\n  - path: /var/log/alb/*.log.gz\n    format: aws_elb\n    server: shop\n",
-			`aws.yml:4: logs[0].server: only for format nginx_access`},
+			`aws.yml:4: logs[0].server: only for formats nginx_access and apache_access`},
 		"unknown format": {"logs:\n  - path: /var/log/alb/*.log.gz\n    format: aws_nlb\n", `unknown format "aws_nlb"`},
 		"syslog route":   {"syslog:\n  - listen: udp://127.0.0.1:5514\n    routes: {alb: aws_alb}\n", `format aws_alb cannot be read from syslog`},
 	} {

@@ -75,10 +75,10 @@ func (c *Config) validate() (string, error) {
 	}
 	seen := map[string]int{}
 	for i, l := range c.Logs {
-		if j, dup := seen[l.Path]; dup {
-			return "logs", fmt.Errorf("logs[%d] and logs[%d] both follow %q", j, i, l.Path)
+		if j, dup := seen[l.Source()]; dup {
+			return "logs", fmt.Errorf("logs[%d] and logs[%d] both follow %q", j, i, l.Source())
 		}
-		seen[l.Path] = i
+		seen[l.Source()] = i
 	}
 	listens := map[string]int{}
 	for i, s := range c.Syslog {

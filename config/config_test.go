@@ -80,8 +80,8 @@ func TestNothingToDo(t *testing.T) {
 func TestInvalidConfigs(t *testing.T) {
 	const nothingToDo = "nothing to do: add a logs entry (e.g. logs: [{path: /var/log/nginx/error.log}]), a syslog listener (e.g. syslog: [{listen: udp://127.0.0.1:5514}]) or probes targets"
 	for file, want := range map[string]string{
-		"invalid-unknown-field.yml":          "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning, log_format, log_format_escape, log_format_name, log_format_from, server)",
-		"invalid-format.yml":                 `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error nginx_access haproxy apache_error aws_alb aws_elb])`,
+		"invalid-unknown-field.yml":          "testdata/invalid-unknown-field.yml:3: logs[0].fromat: unknown field (known: path, format, from_beginning, log_format, log_format_escape, log_format_name, log_format_from, server, wrapper, stdout, stderr, s3)",
+		"invalid-format.yml":                 `testdata/invalid-format.yml:4: logs[1].format: unknown format "nginx_erorr" (known: [nginx_error nginx_access haproxy apache_error apache_access container aws_alb aws_elb])`,
 		"invalid-missing-path.yml":           "testdata/invalid-missing-path.yml:2: logs[0].path: missing: give a file path or a glob",
 		"invalid-bad-glob.yml":               `testdata/invalid-bad-glob.yml:2: logs[0].path: bad glob "/var/log/nginx/[error.log": syntax error in pattern`,
 		"invalid-limit.yml":                  "testdata/invalid-limit.yml:4: limits.max_values_per_label: must be at least 1, got 0",

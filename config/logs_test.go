@@ -24,7 +24,7 @@ func TestAccessAndSyslogConfig(t *testing.T) {
 func TestInvalidAccessAndSyslogConfigs(t *testing.T) {
 	for file, want := range map[string]string{
 		"invalid-access-two-formats.yml":        "testdata/invalid-access-two-formats.yml:4: logs[0].log_format_name: give exactly one of log_format, log_format_name and log_format_from",
-		"invalid-access-field-on-error-log.yml": "testdata/invalid-access-field-on-error-log.yml:3: logs[0].log_format_name: only for format nginx_access",
+		"invalid-access-field-on-error-log.yml": "testdata/invalid-access-field-on-error-log.yml:3: logs[0].log_format_name: only for formats nginx_access and apache_access",
 		"invalid-syslog-listen.yml":             "testdata/invalid-syslog-listen.yml:2: syslog[0].listen: ",
 		"invalid-syslog-route.yml":              `testdata/invalid-syslog-route.yml:3: syslog[0].routes: tag "nginx": format nginx_access cannot be read from syslog (use nginx_error, haproxy or apache_error)`,
 	} {
@@ -120,5 +120,32 @@ func TestLogConfigFieldError(t *testing.T) {
 	plain := LogConfig{Path: "/p"}
 	if got := plain.FieldError("log_format", cause).Error(); got != "log /p: log_format: no log_format" {
 		t.Errorf("an entry not read from a file: %s", got)
+	}
+}
+
+// apache_access takes log_format (a LogFormat string) or log_format_name
+// (a nickname), not nginx's escaping or log_format_from.
+func TestApacheAccessFormatShape(t *testing.T) {
+	const head = "logs:\n  - path: /a\n    format: apache_access\n"
+	for yml, want := range map[string]string{
+		"": "t.yml:2: logs[0].log_format: give exactly one of log_format, log_format_name and log_format_from",
+		"    log_format: '%h %>s'\n    log_format_escape: json\n": "t.yml:5: logs[0].log_format_escape: only for format nginx_access " +
+			"(Apache escapes as it does, and its LogFormat is given inline or by nickname)",
+		"    log_format_from: {config: /etc/nginx/nginx.conf, name: main}\n": "t.yml:4: logs[0].log_format_from: only for format nginx_access " +
+			"(Apache escapes as it does, and its LogFormat is given inline or by nickname)",
+	} {
+		if _, err := Parse([]byte(head+yml), "t.yml"); err == nil || err.Error() != want {
+			t.Errorf("%q:\n got  %v\n want %s", yml, err, want)
+		}
+	}
+	for _, yml := range []string{"    log_format: '%h %>s %{BALANCER_WORKER_NAME}e'\n    server: www\n", "    log_format_name: combined\n"} {
+		c, err := Parse([]byte(head+yml), "t.yml")
+		if err != nil {
+			t.Errorf("%q: %v", yml, err)
+			continue
+		}
+		if c.Logs[0].Format != FormatApacheAccess || !c.Logs[0].Format.IsAccess() {
+			t.Errorf("%q: format %q", yml, c.Logs[0].Format)
+		}
 	}
 }

@@ -8,17 +8,20 @@ import (
 )
 
 // ApacheFile finds the backends of an Apache httpd configuration (the file
-// with its Include and IncludeOptional files): the URLs of ProxyPass and
-// ProxyPassMatch, and the BalancerMember lines of each balancer. An http,
+// with its Include and IncludeOptional files): the URLs of ProxyPass,
+// ProxyPassMatch and of the RewriteRules with the [P] (proxy) flag, and the
+// BalancerMember lines of each balancer; `${NAME}` is replaced by the value
+// of its Define. An http,
 // https, ws or wss backend is probed with the http module (with TLS for
 // https and wss) and the Host header Apache sends; fcgi, scgi, uwsgi, ajp
 // and h2c backends with a TCP connect, h2 with a TLS handshake. A
 // "unix:/path|http://..." URL is probed at the socket. Peers are labelled
 // "host:port" or "unix:/path", as Apache's error log names them.
 //
-// A URL whose host comes from a regex capture ($1) or an environment
-// variable, a balancer without members, and a member disabled or stopped
-// (status=+D, +S) are returned as Unprobeable.
+// A URL whose host comes from a regex capture ($1, %1), a variable
+// (%{HTTP_HOST}) or an undefined ${NAME}, a RewriteRule [P] to a path, a
+// balancer without members, and a member disabled or stopped (status=+D,
+// +S) are returned as Unprobeable.
 func ApacheFile(path string, o Options) ([]probe.Target, []Unprobeable, error) {
 	ds, err := readApache(path)
 	if err != nil {
@@ -63,12 +66,16 @@ func apache(ds []*apacheDirective, o Options) ([]probe.Target, []Unprobeable) {
 	}
 	used := map[string]bool{}
 	for _, d := range ds {
-		if d.name != "proxypass" && d.name != "proxypassmatch" {
-			continue
+		var url string
+		var ok bool
+		switch d.name {
+		case "proxypass", "proxypassmatch":
+			url, ok = passURL(d) // not: an exclusion (!), or a reverse-mapping only
+		case "rewriterule":
+			url, ok = a.rewriteProxyURL(d)
 		}
-		url, ok := passURL(d)
 		if !ok {
-			continue // an exclusion (!), or a reverse-mapping only
+			continue
 		}
 		if name, isBalancer := strings.CutPrefix(strings.ToLower(url), "balancer://"); isBalancer {
 			name = balancerName("balancer://" + name)
@@ -156,4 +163,31 @@ func memberStatus(params []string) string {
 		}
 	}
 	return ""
+}
+
+// rewriteProxyURL is the substitution of a `RewriteRule PATTERN URL
+// [flags]` whose flags include P (proxy); ok is false for other rules.
+func (a *apacheDiscovery) rewriteProxyURL(d *apacheDirective) (string, bool) {
+	if len(d.args) < 3 {
+		return "", false
+	}
+	flags, ok := strings.CutPrefix(d.args[len(d.args)-1], "[")
+	if flags, ok = strings.CutSuffix(flags, "]"); !ok {
+		return "", false
+	}
+	proxied := false
+	for _, f := range strings.Split(flags, ",") {
+		if f = strings.TrimSpace(f); strings.EqualFold(f, "p") || strings.EqualFold(f, "proxy") {
+			proxied = true
+		}
+	}
+	if !proxied {
+		return "", false
+	}
+	target := d.args[1]
+	if !strings.Contains(target, "://") && !strings.HasPrefix(target, "unix:") {
+		a.skip(d, "RewriteRule [P] to %q, not an absolute URL: Apache builds the backend from the request", target)
+		return "", false
+	}
+	return target, true
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,19 +44,39 @@ func (d *apacheDirective) arg(i int) string {
 
 // apacheReader reads a configuration with its Include and IncludeOptional
 // files, in the order Apache reads them. Conditional sections (<IfModule>,
-// <IfDefine>, <IfVersion>, <If>) are read as if true.
+// <IfVersion>, <If>) are read as if true; so is <IfDefine> unless the
+// defines are known (strictDefines: from `apachectl -S`), then it is
+// decided as Apache does. `${NAME}` is replaced by the value of `Define
+// NAME VALUE` (or a define given), as Apache does when it reads the line;
+// an unknown one stays as written.
 type apacheReader struct {
-	serverRoot string
-	files      int
-	directives []*apacheDirective
+	serverRoot    string
+	files         int
+	directives    []*apacheDirective
+	defines       map[string]string
+	strictDefines bool
+	skip          int // > 0 inside an <IfDefine> that is false: its nesting depth
+	expanded      int // bytes `${NAME}` expansion added so far
 }
 
 // readApache reads the configuration file at path; a relative Include is
 // relative to ServerRoot (by default the main file's directory).
 func readApache(path string) ([]*apacheDirective, error) {
-	r := &apacheReader{serverRoot: filepath.Dir(path)}
-	if err := r.readFile(path, nil, 0); err != nil {
-		return nil, err
+	return readApacheFiles([]string{path}, filepath.Dir(path), nil, false)
+}
+
+// readApacheFiles reads files in order, with ServerRoot serverRoot and
+// the given defines (strict: they are all the defines, so <IfDefine> can
+// be decided).
+func readApacheFiles(paths []string, serverRoot string, defines map[string]string, strict bool) ([]*apacheDirective, error) {
+	r := &apacheReader{serverRoot: serverRoot, defines: maps.Clone(defines), strictDefines: strict}
+	if r.defines == nil {
+		r.defines = map[string]string{}
+	}
+	for _, path := range paths {
+		if err := r.readFile(path, nil, 0); err != nil {
+			return nil, err
+		}
 	}
 	return r.directives, nil
 }
@@ -94,6 +115,10 @@ func (r *apacheReader) readFile(path string, sections []string, depth int) error
 		if line == "" || line[0] == '#' {
 			continue
 		}
+		if r.skip > 0 {
+			r.skipLine(line)
+			continue
+		}
 		where := fmt.Sprintf("%s:%d", path, start)
 		if err := r.line(line, path, start, &sections, base, depth); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
@@ -104,6 +129,10 @@ func (r *apacheReader) readFile(path string, sections []string, depth int) error
 	}
 	if len(sections) > base {
 		return fmt.Errorf("%s:%d: <%s> is not closed", path, lineNo, sections[len(sections)-1])
+	}
+	if r.skip > 0 {
+		r.skip = 0
+		return fmt.Errorf("%s:%d: <ifdefine> is not closed", path, lineNo)
 	}
 	return nil
 }
@@ -132,9 +161,17 @@ func (r *apacheReader) line(line, path string, lineNo int, sections *[]string, b
 		if !closed {
 			return errors.New("section start without a closing '>'")
 		}
-		words, err := apacheWords(body)
+		expanded, err := r.expand(body)
+		if err != nil {
+			return err
+		}
+		words, err := apacheWords(expanded)
 		if err != nil || len(words) == 0 {
 			return fmt.Errorf("cannot read the section start %q", line)
+		}
+		if strings.EqualFold(words[0], "ifdefine") && !r.ifDefine(words[1:]) {
+			r.skip = 1
+			return nil
 		}
 		sec := strings.ToLower(words[0])
 		if len(words) > 1 {
@@ -143,7 +180,11 @@ func (r *apacheReader) line(line, path string, lineNo int, sections *[]string, b
 		*sections = append(*sections, sec)
 		return nil
 	}
-	words, err := apacheWords(line)
+	expanded, err := r.expand(line)
+	if err != nil {
+		return err
+	}
+	words, err := apacheWords(expanded)
 	if err != nil {
 		return err
 	}
@@ -156,6 +197,14 @@ func (r *apacheReader) line(line, path string, lineNo int, sections *[]string, b
 		}
 	case "include", "includeoptional":
 		return r.include(d, *sections, depth)
+	case "define":
+		if len(d.args) > 0 {
+			r.defines[d.args[0]] = d.arg(1)
+		}
+	case "undefine":
+		if len(d.args) > 0 {
+			delete(r.defines, d.args[0])
+		}
 	}
 	r.directives = append(r.directives, d)
 	return nil

@@ -84,7 +84,7 @@ http c.test:443 group="" proxy=apache http=c.test/ tls={ServerName:c.test Verify
 httpd.conf:1: ProxyPass / balancer://none/: balancer://none has no BalancerMember
 `},
 		{"variables and bad unix", "ProxyPass / http://${BACKEND}/\nProxyPass /u unix:/run/x.sock\nProxyPass /v http://[::1/\n",
-			"", `httpd.conf:1: ProxyPass / http://${BACKEND}/: the host comes from a regex capture or a variable: Apache builds it for each request
+			"", `httpd.conf:1: ProxyPass / http://${BACKEND}/: the host uses ${BACKEND}, which no Define (nor -D) sets
 httpd.conf:2: ProxyPass /u unix:/run/x.sock: a unix: URL needs a socket path and |scheme://...
 httpd.conf:3: ProxyPass /v http://[::1/: cannot parse the address "[::1"
 `},

@@ -46,6 +46,11 @@ func (a *apacheDiscovery) url(d *apacheDirective, raw, group string, params []st
 		return
 	}
 	hostport, _, _ := strings.Cut(rest, "/")
+	if i := strings.Index(hostport, "${"); i >= 0 {
+		name, _, _ := strings.Cut(hostport[i:], "}")
+		a.skip(d, "the host uses %s}, which no Define (nor -D) sets", name)
+		return
+	}
 	if strings.ContainsAny(hostport, "$%") {
 		a.skip(d, "the host comes from a regex capture or a variable: Apache builds it for each request")
 		return

@@ -18,12 +18,16 @@ const mismatchLogEvery = 10 * time.Second
 // access log. It is used by one goroutine (the file's tail) only.
 type accessLogFile struct {
 	collector.SourceStats
-	parser  *nginxaccess.Parser
-	rec     nginxaccess.Record
-	server  []byte // the configured `server` label for formats without $server_name/$host
-	counter *collector.AccessCounter
-	logger  *slog.Logger
-	now     func() time.Time // the mismatch warning's clock
+	parser *nginxaccess.Parser
+	rec    nginxaccess.Record
+	server []byte // the configured `server` label for formats without $server_name/$host
+	// upstreamName: the format has ingress-nginx's $proxy_upstream_name
+	// (namespace-service-port), the `server` label when there is no
+	// $server_name or $host.
+	upstreamName bool
+	counter      *collector.AccessCounter
+	logger       *slog.Logger
+	now          func() time.Time // the mismatch warning's clock
 
 	lastWarn   time.Time
 	suppressed int
@@ -31,10 +35,17 @@ type accessLogFile struct {
 }
 
 func newAccessLogFile(path string, parser *nginxaccess.Parser, server string, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *accessLogFile {
+	return newProxyAccessLogFile(path, "nginx", collector.PanicSourceNginxAccess, parser, server, m, gov, logger)
+}
+
+// newProxyAccessLogFile is newAccessLogFile for the access log of proxy
+// ("nginx", "apache": the `proxy` label), whose panics count as source.
+func newProxyAccessLogFile(path, proxy, source string, parser *nginxaccess.Parser, server string, m *collector.Metrics, gov *collector.Governor, logger *slog.Logger) *accessLogFile {
 	return &accessLogFile{
 		SourceStats: collector.NewSourceStats(path, m, gov), parser: parser, server: []byte(server),
-		counter: collector.NewAccessCounter(m, gov), logger: logger, now: time.Now,
-		guard: newLineGuard(collector.PanicSourceNginxAccess, path, m, logger),
+		upstreamName: parser.HasVariable("proxy_upstream_name"),
+		counter:      collector.NewProxyAccessCounter(m, gov, proxy), logger: logger, now: time.Now,
+		guard: newLineGuard(source, path, m, logger),
 	}
 }
 
@@ -47,6 +58,11 @@ func (f *accessLogFile) Line(line []byte) {
 		return
 	}
 	server := f.rec.ServerName
+	if len(server) == 0 && f.upstreamName {
+		if v := f.rec.Field("proxy_upstream_name"); string(v) != "-" {
+			server = v
+		}
+	}
 	if len(server) == 0 {
 		server = f.server
 	}

@@ -14,6 +14,9 @@ import (
 //   - a log whose settings changed keeps following its files from where it
 //     is, and counts with its new settings from the next line;
 //   - new logs start, removed logs stop;
+//   - a log read from S3 whose settings changed is restarted after the
+//     last object it counted (the lines of an object it was in the middle
+//     of are not counted again);
 //   - a listener whose settings changed is re-bound, and re-bound with its
 //     old settings if that fails (the only step that can still fail: it is
 //     done before anything else changes);
@@ -22,6 +25,11 @@ func (c *Pipeline) Apply(cfg *config.Config) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	logs, err := c.prepareLogs(cfg.Logs)
+	if err != nil {
+		c.m.ReloadSuccess.Set(0)
+		return err
+	}
+	s3Start, s3Changed, s3Want, err := c.prepareS3(cfg.Logs)
 	if err != nil {
 		c.m.ReloadSuccess.Set(0)
 		return err
@@ -37,6 +45,7 @@ func (c *Pipeline) Apply(cfg *config.Config) error {
 	}
 	c.gov.SetLimits(cfg.Limits) // before a new log reads its first line
 	c.commitLogs(logs)
+	c.commitS3(s3Start, s3Changed, s3Want)
 	c.m.ReloadSuccess.Set(1)
 	c.m.ReloadSuccessTime.SetToCurrentTime()
 	return nil
@@ -61,9 +70,12 @@ type logStart struct {
 func (c *Pipeline) prepareLogs(logs []config.LogConfig) (*logPlan, error) {
 	plan := &logPlan{want: map[string]bool{}}
 	for _, lc := range logs {
+		if lc.S3.Given() { // prepareS3's
+			continue
+		}
 		plan.want[lc.Path] = true
 		r := c.sources[lc.Path]
-		if r != nil && r.cfg.SameSettings(lc) && lc.LogFormatFrom == (config.LogFormatFrom{}) {
+		if r != nil && r.cfg.SameSettings(lc) && !lc.UsesLogFormatFrom() {
 			continue // running, unchanged
 		}
 		newCounter, format, err := c.lineCounterFactory(lc)

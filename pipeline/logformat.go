@@ -10,18 +10,34 @@ import (
 
 // CheckConfig does, without starting anything, what Apply would do with
 // cfg's logs that can fail: it compiles the format of every access log
-// (reading nginx's configuration for log_format_from). For --config.check;
-// Apply compiles them itself.
+// (reading nginx's configuration for log_format_from) and loads the AWS
+// configuration of S3 logs (no request is sent). For --config.check;
+// Apply does it itself.
 func CheckConfig(cfg *config.Config) error {
-	for _, lc := range cfg.Logs {
-		if lc.Format != config.FormatNginxAccess {
-			continue
+	for _, entry := range cfg.Logs {
+		if entry.S3.Given() {
+			if _, err := newS3Client(entry, nil); err != nil {
+				return err
+			}
 		}
-		if _, err := accessParser(lc); err != nil {
-			return err
+		stdout, stderr := entry.Streams()
+		for _, lc := range []config.LogConfig{entry, stdout, stderr} {
+			if !lc.Format.IsAccess() {
+				continue
+			}
+			if _, err := accessParser(lc); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// CompileAccessFormat compiles the log_format of an nginx_access log as
+// the exporter does (inline, built-in name or log_format_from), for other
+// readers of the same logs (diagnose/logwindow).
+func CompileAccessFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	return accessParser(lc)
 }
 
 // accessParser compiles the log_format of an nginx_access log, given
@@ -36,6 +52,9 @@ func accessParser(lc config.LogConfig) (*nginxaccess.Parser, error) {
 }
 
 func compileLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	if lc.Format == config.FormatApacheAccess {
+		return compileApacheLogFormat(lc)
+	}
 	format, escapeName := lc.LogFormat, lc.LogFormatEscape
 	switch {
 	case lc.LogFormatName != "":
@@ -73,4 +92,18 @@ func nginxLogFormat(from config.LogFormatFrom) (format, escape string, err error
 		return "", "", fmt.Errorf("no log_format %q in %s or its includes", from.Name, from.Config)
 	}
 	return lf.Format, lf.Escape, nil
+}
+
+// compileApacheLogFormat compiles the Apache LogFormat of an apache_access
+// log, given inline or by a nickname of Apache's stock configuration.
+func compileApacheLogFormat(lc config.LogConfig) (*nginxaccess.Parser, error) {
+	format := lc.LogFormat
+	if lc.LogFormatName != "" {
+		f, ok := nginxaccess.ApacheLogFormat(lc.LogFormatName)
+		if !ok {
+			return nil, fmt.Errorf("no LogFormat nickname %q in Apache's stock configuration (give the LogFormat string as log_format)", lc.LogFormatName)
+		}
+		format = f
+	}
+	return nginxaccess.CompileApache(format)
 }

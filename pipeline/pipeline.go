@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/badgateway/badgateway_exporter/archivelog"
@@ -15,6 +16,7 @@ import (
 	"github.com/badgateway/badgateway_exporter/logparse/apacheerror"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxerror"
 	"github.com/badgateway/badgateway_exporter/positions"
+	"github.com/badgateway/badgateway_exporter/s3source"
 	"github.com/badgateway/badgateway_exporter/syslog"
 	"github.com/badgateway/badgateway_exporter/tailer"
 )
@@ -33,6 +35,11 @@ type Pipeline struct {
 	listeners map[string]*runningListener // by listen address
 	store     *positions.Store            // nil: positions are not kept
 	sync      *positionSync
+
+	containerCut prometheus.Counter // container-log messages cut at the limit (container_log.go)
+	s3m          *s3source.Metrics
+	s3logs       map[string]*runningS3 // logs read from S3, by source (s3://BUCKET/PREFIX)
+	s3HTTPClient aws.HTTPClient        // nil: the SDK's; tests set a loopback-only one
 }
 
 // runningLog is a followed log and the settings in force.
@@ -78,7 +85,10 @@ func New(reg prometheus.Registerer, logger *slog.Logger) *Pipeline {
 		logger:    logger,
 		sources:   map[string]*runningLog{},
 		listeners: map[string]*runningListener{},
+		s3m:       s3source.NewMetrics(reg),
+		s3logs:    map[string]*runningS3{},
 	}
+	c.containerCut = newContainerCutCounter(reg)
 	c.gov.StartExpiry(m)
 	return c
 }
@@ -134,6 +144,8 @@ func (c *Pipeline) stopLog(path string, r *runningLog) error {
 // and for an access log the format it compiled (escaping and string).
 func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path string, logger *slog.Logger) lineCounter, format string, err error) {
 	switch lc.Format {
+	case config.FormatContainer:
+		return c.containerCounterFactory(lc)
 	case config.FormatNginxAccess:
 		parser, err := accessParser(lc)
 		if err != nil {
@@ -142,13 +154,21 @@ func (c *Pipeline) lineCounterFactory(lc config.LogConfig) (newCounter func(path
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newAccessLogFile(path, parser, lc.Server, c.m, c.gov, logger)
 		}, parser.Escape().String() + " " + parser.Format(), nil
+	case config.FormatApacheAccess:
+		parser, err := accessParser(lc)
+		if err != nil {
+			return nil, "", err
+		}
+		return func(path string, logger *slog.Logger) lineCounter {
+			return newProxyAccessLogFile(path, "apache", collector.PanicSourceApacheAccess, parser, lc.Server, c.m, c.gov, logger)
+		}, "apache " + parser.Format(), nil
 	case config.FormatHAProxy:
 		return func(path string, logger *slog.Logger) lineCounter {
 			return newEventLogFile(path, collector.PanicSourceHAProxy, func() eventParser { return &haproxyParser{} }, c.m, c.gov, logger)
 		}, "", nil
 	case config.FormatAWSALB, config.FormatAWSELB:
 		return func(path string, logger *slog.Logger) lineCounter {
-			return newAWSLogFile(path, lc.Path, lc.Format, c.m, c.gov, logger)
+			return newAWSLogFile(path, lc.Source(), lc.Format, c.m, c.gov, logger)
 		}, "", nil
 	case config.FormatApacheError:
 		return func(path string, logger *slog.Logger) lineCounter {
@@ -180,6 +200,7 @@ func (c *Pipeline) Close() {
 		_ = r.l.Close()
 		delete(c.listeners, addr)
 	}
+	c.closeS3() // each saved its position after its last object
 	if c.store != nil {
 		c.savePositions(final, archives)
 		if err := c.store.Close(); err != nil {

@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/badgateway/badgateway_exporter/archivelog"
@@ -44,13 +45,20 @@ type document struct {
 	Version  int      `json:"version"`
 	Logs     Logs     `json:"logs"`
 	Archives Archives `json:"archives,omitempty"`
+	// S3 is where the logs read from S3 stand, by source
+	// (s3://BUCKET/PREFIX); see S3Position.
+	S3 map[string]S3Position `json:"s3,omitempty"`
 }
 
-// Store is an open positions file.
+// Store is an open positions file. Its methods may be called from several
+// goroutines (the pipeline's saves, each S3 source's).
 type Store struct {
-	path     string
-	lock     *os.File
-	logs     Logs
+	path string
+	lock *os.File
+	mu   sync.Mutex // guards logs, s3 and the file's writes
+	logs Logs
+	s3   map[string]S3Position
+
 	archives Archives
 }
 
@@ -75,7 +83,7 @@ func Open(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("positions: lock %s: %w", path, err)
 	}
-	s := &Store{path: path, lock: lock, logs: Logs{}, archives: Archives{}}
+	s := &Store{path: path, lock: lock, logs: Logs{}, s3: map[string]S3Position{}, archives: Archives{}}
 	if err := s.load(); err != nil {
 		return s, err
 	}
@@ -114,6 +122,11 @@ func (s *Store) load() error {
 			}
 		}
 	}
+	for src, p := range doc.S3 {
+		if err := p.check(); err != nil {
+			return fmt.Errorf("positions: %s: s3 source %q: %w", s.path, src, err)
+		}
+	}
 	for log, ps := range doc.Archives {
 		for _, p := range ps {
 			if !p.Valid() {
@@ -127,6 +140,9 @@ func (s *Store) load() error {
 	if doc.Archives != nil {
 		s.archives = doc.Archives
 	}
+	if doc.S3 != nil {
+		s.s3 = doc.S3
+	}
 	return nil
 }
 
@@ -136,34 +152,65 @@ func (s *Store) Path() string { return s.path }
 // Lookup returns the positions saved for a log, and whether the log was
 // followed (saved) before.
 func (s *Store) Lookup(log string) ([]tailer.Position, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ps, ok := s.logs[log]
 	return ps, ok
+}
+
+// Reset forgets what was loaded (a file that could not be read).
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logs, s.s3, s.archives = Logs{}, map[string]S3Position{}, Archives{}
 }
 
 // LookupArchive returns what was read of an archive log's files, and
 // whether the log was saved before.
 func (s *Store) LookupArchive(log string) ([]archivelog.Position, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ps, ok := s.archives[log]
 	return ps, ok
 }
 
-// Reset forgets what was loaded (a file that could not be read).
-func (s *Store) Reset() { s.logs, s.archives = Logs{}, Archives{} }
-
-// Save replaces the followed logs' positions with logs, atomically,
-// keeping the archive logs' as they are.
-func (s *Store) Save(logs Logs) error { return s.SaveAll(logs, s.archives) }
-
-// SaveAll replaces the file's content with logs and archives, atomically.
+// SaveAll replaces the followed logs' and the archive logs' positions,
+// atomically; the S3 section is kept.
 func (s *Store) SaveAll(logs Logs, archives Archives) error {
-	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs, Archives: archives}, "", " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.archives
+	s.archives = archives
+	if err := s.write(logs, s.s3); err != nil {
+		s.archives = old
+		return err
+	}
+	s.logs = logs
+	return nil
+}
+
+// Save replaces the followed logs' positions with logs, atomically; the
+// archive logs' and the S3 section are kept.
+func (s *Store) Save(logs Logs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.write(logs, s.s3); err != nil {
+		return err
+	}
+	s.logs = logs
+	return nil
+}
+
+// write replaces the file's content (with the archive logs' positions
+// held), atomically. Called with mu held.
+func (s *Store) write(logs Logs, s3 map[string]S3Position) error {
+	data, err := json.MarshalIndent(document{Version: formatVersion, Logs: logs, Archives: s.archives, S3: s3}, "", " ")
 	if err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
 	if err := writeAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("positions: %w", err)
 	}
-	s.logs, s.archives = logs, archives
 	return nil
 }
 

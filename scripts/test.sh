@@ -6,7 +6,8 @@
 #   docker-compose (only to validate docker-compose.yml), and for the
 #   packaging tests rpm (rpm -qlp), systemd (systemd-analyze verify) and
 #   docker.io (the release image is built and run on a dockerd the test
-#   starts with --bridge=none --iptables=false; the compose stack is not run).
+#   starts with --bridge=none --iptables=false; the compose stack is not run),
+#   and chromium (renders the /diagnose page headless; screenshots go to test-artifacts/).
 # The end-to-end tests never skip here: a missing binary fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,9 @@ command -v rpm >/dev/null 2>&1 || need_pkgs+=(rpm)
 command -v systemd-analyze >/dev/null 2>&1 || need_pkgs+=(systemd)
 [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
 [ -x /usr/sbin/ip ] || command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)   # network namespaces for the unreachable-host probe tests
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)   # headless browser that renders the /diagnose page
+[ -x /usr/sbin/iptables ] || command -v iptables >/dev/null 2>&1 || need_pkgs+=(iptables)   # diagnose/hostcheck: firewall rules in a network namespace
+[ -x /usr/sbin/nft ] || command -v nft >/dev/null 2>&1 || need_pkgs+=(nftables)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need_pkgs[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
@@ -46,6 +50,8 @@ go vet ./...
 
 echo "==> go test (end-to-end tests required)"
 export BADGATEWAY_REQUIRE_E2E=1
+# Screenshots of the /diagnose page and other things worth a look afterwards.
+export BADGATEWAY_TEST_ARTIFACTS="${BADGATEWAY_TEST_ARTIFACTS:-$PWD/test-artifacts}"
 go test -count=1 ./...
 
 echo "==> fuzz the parsers (short runs)"
@@ -58,9 +64,13 @@ go test -run='^$' -fuzz='^FuzzHAProxyParser$' -fuzztime=110000x ./logparse/hapro
 go test -run='^$' -fuzz='^FuzzApacheErrorParser$' -fuzztime=300000x ./logparse/apacheerror
 go test -run='^$' -fuzz='^FuzzAccessParser$' -fuzztime=140000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzParser$' -fuzztime=200000x ./logparse/awsalb
+go test -run='^$' -fuzz='^FuzzJoiner$' -fuzztime=400000x ./logparse/containerlog
+go test -run='^$' -fuzz='^FuzzApacheAccessParser$' -fuzztime=100000x ./logparse/nginxaccess
 go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=110000x ./syslog
 go test -run='^$' -fuzz='^FuzzTCPFraming$' -fuzztime=180000x ./syslog
 # raw line bytes -> parser -> counters -> /metrics body -> parsed back (about 15 s)
 go test -run='^$' -fuzz='^FuzzExposition$' -fuzztime=40000x ./pipeline
 # nginx configuration bytes -> lexer + parser, nginx -T splitting (about 10 s)
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=300000x ./nginxconf
+# log bytes -> backwards and forwards line splitters == bytes.Split (about 15 s)
+go test -run='^$' -fuzz='^FuzzBackwardSplit$' -fuzztime=150000x ./diagnose/logwindow

@@ -1,6 +1,7 @@
 // Command badgateway_exporter follows nginx logs, labels every upstream
 // failure (502/503/504) with its cause and serves the counts to Prometheus.
-// Its classify subcommand triages a log file without Prometheus.
+// Its classify subcommand triages a log file without Prometheus; diagnose
+// runs the 502 checklist on the host and prints the fix.
 package main
 
 import (
@@ -64,6 +65,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	classifyCmd.Flag("output", "table (counts by cause and upstream with fix hints) or jsonl (one JSON object per input line).").Default("table").EnumVar(&classify.output, "table", "jsonl")
 	classifyCmd.Arg("file", "Log files to read; none or - reads standard input.").StringsVar(&classify.files)
 
+	diagnoseCmd, diagnose := addDiagnoseCommand(app)
+
 	exited := false
 	exitCode := 0
 	app.Terminate(func(code int) { exited, exitCode = true, code })
@@ -79,6 +82,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	switch cmd {
 	case classifyCmd.FullCommand():
 		return runClassify(classify, stdin, stdout, stderr)
+	case diagnoseCmd.FullCommand():
+		return runDiagnose(ctx, diagnose, stdout, stderr)
 	case serveCmd.FullCommand():
 		return runServe(ctx, serve, logger, stdout)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 )
 
-// routes builds the HTTP handler: landing page, metrics, probes, health,
+// routes builds the HTTP handler: landing page, metrics, probes, diagnose, health,
 // readiness (the configuration is loaded and every source started) and
 // reload.
 func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
@@ -26,6 +26,9 @@ func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
 	}
 	mux.Handle(e.opts.telemetryPath, metrics)
 	mux.Handle("/probes", e.probes.StatusHandler())
+	if e.diagnose != nil {
+		mux.Handle("/diagnose", e.diagnose)
+	}
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "Healthy")
@@ -48,6 +51,7 @@ func (e *exporter) routes(reg *prometheus.Registry) http.Handler {
 			Links: []web.LandingLinks{
 				{Address: e.opts.telemetryPath, Text: "Metrics"},
 				{Address: "/probes", Text: "Probes: targets, last result and cause, targets that cannot be probed"},
+				{Address: "/diagnose", Text: "Diagnose: what is failing now, why, and the fix"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/badgateway/badgateway_exporter/config"
+	"github.com/badgateway/badgateway_exporter/diagnose/live"
 	"github.com/badgateway/badgateway_exporter/pipeline"
 	"github.com/badgateway/badgateway_exporter/probe/runner"
 )
@@ -54,6 +55,7 @@ type exporter struct {
 	logger   *slog.Logger
 	pipeline *pipeline.Pipeline
 	probes   *runner.Manager
+	diagnose *live.Page     // the /diagnose page
 	running  *config.Config // the configuration in force
 	reloadMu sync.Mutex
 	ready    chan struct{} // closed once every source of the configuration has started
@@ -97,6 +99,10 @@ func runServe(ctx context.Context, opts *serveOptions, logger *slog.Logger, stdo
 	e.probes = runner.New(logger)
 	defer e.probes.Stop()
 	reg.MustRegister(e.probes.Collector())
+	// Before the logs and probes start: everything they count is history.
+	e.diagnose = live.New(live.Options{Gatherer: reg, Probes: e.probes, Logger: logger})
+	e.diagnose.Start()
+	defer e.diagnose.Stop()
 
 	// Serve first, so that /-/healthy answers (and /-/ready says 503) while
 	// the logs and probes start.

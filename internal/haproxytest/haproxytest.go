@@ -42,6 +42,7 @@ func find() (string, error) { return program.Find() }
 
 // HAProxy is a running haproxy.
 type HAProxy struct {
+	path   string // haproxy.cfg
 	cmd    *exec.Cmd
 	out    *procout.Buffer
 	exited chan struct{}
@@ -67,7 +68,7 @@ func Start(tb testing.TB, cfg string) *HAProxy {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	h := &HAProxy{out: &procout.Buffer{}, exited: make(chan struct{})}
+	h := &HAProxy{path: path, out: &procout.Buffer{}, exited: make(chan struct{})}
 	h.cmd = exec.Command(bin, "-f", path, "-db")
 	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
 	h.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
@@ -99,6 +100,9 @@ func (h *HAProxy) waitListening(addr string) error {
 	}
 	return fmt.Errorf("haproxy does not listen on %s after 5s", addr)
 }
+
+// ConfigPath is the haproxy.cfg it runs.
+func (h *HAProxy) ConfigPath() string { return h.path }
 
 // Output is what haproxy printed (its alerts and warnings).
 func (h *HAProxy) Output() string { return h.out.String() }

@@ -2,8 +2,10 @@ package promtest
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,14 @@ type PrometheusConfig struct {
 	RuleFiles []string
 	// Alertmanagers are host:port addresses alerts are sent to.
 	Alertmanagers []string
+	// ExternalLabels are global.external_labels (what federation and
+	// remote-write attach to every series).
+	ExternalLabels map[string]string
+	// Federate, when set, adds a job "federate" that scrapes /federate of
+	// these host:port Prometheus servers with honor_labels, asking for the
+	// series FederateMatch selects (match[] parameters).
+	Federate      []string
+	FederateMatch []string
 }
 
 // Prometheus is a running Prometheus server.
@@ -65,6 +75,12 @@ func (c PrometheusConfig) render() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "global:\n  scrape_interval: %s\n  evaluation_interval: %s\n  scrape_timeout: %s\n",
 		interval, interval, interval)
+	if len(c.ExternalLabels) > 0 {
+		b.WriteString("  external_labels:\n")
+		for _, k := range slices.Sorted(maps.Keys(c.ExternalLabels)) {
+			fmt.Fprintf(&b, "    %s: %q\n", k, c.ExternalLabels[k])
+		}
+	}
 	b.WriteString("rule_files:\n")
 	for _, f := range c.RuleFiles {
 		fmt.Fprintf(&b, "  - %q\n", f)
@@ -75,12 +91,28 @@ func (c PrometheusConfig) render() string {
 			fmt.Fprintf(&b, "            - %q\n", a)
 		}
 	}
-	fmt.Fprintf(&b, "scrape_configs:\n  - job_name: %q\n    static_configs:\n      - targets:\n", job)
-	for _, t := range c.Targets {
-		fmt.Fprintf(&b, "          - %q\n", t)
+	b.WriteString("scrape_configs:\n")
+	if len(c.Targets) > 0 || len(c.Federate) == 0 {
+		fmt.Fprintf(&b, "  - job_name: %q\n    static_configs:\n      - targets:\n", job)
+		for _, t := range c.Targets {
+			fmt.Fprintf(&b, "          - %q\n", t)
+		}
+	}
+	if len(c.Federate) > 0 {
+		b.WriteString("  - job_name: \"federate\"\n    honor_labels: true\n    metrics_path: /federate\n    params:\n      'match[]':\n")
+		for _, m := range c.FederateMatch {
+			fmt.Fprintf(&b, "        - %q\n", m)
+		}
+		b.WriteString("    static_configs:\n      - targets:\n")
+		for _, t := range c.Federate {
+			fmt.Fprintf(&b, "          - %q\n", t)
+		}
 	}
 	return b.String()
 }
+
+// Addr is the host:port of its HTTP API (and of /federate).
+func (p *Prometheus) Addr() string { return p.addr }
 
 // Output returns what Prometheus logged so far (the first 256 KiB).
 func (p *Prometheus) Output() string { return p.output.String() }

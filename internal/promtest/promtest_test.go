@@ -6,6 +6,25 @@ import (
 	"time"
 )
 
+func TestPrometheusConfigRenderFederate(t *testing.T) {
+	got := PrometheusConfig{
+		Federate:       []string{"127.0.0.1:9090"},
+		FederateMatch:  []string{`{__name__=~"badgateway:.*"}`},
+		ExternalLabels: map[string]string{"cluster": "a"},
+	}.render()
+	for _, want := range []string{
+		"external_labels:\n    cluster: \"a\"\n", `job_name: "federate"`, "honor_labels: true", "metrics_path: /federate",
+		`- "{__name__=~\"badgateway:.*\"}"`, `- "127.0.0.1:9090"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("prometheus.yml lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, `job_name: "badgateway"`) {
+		t.Errorf("a federating-only Prometheus has an empty scrape job:\n%s", got)
+	}
+}
+
 func TestPrometheusConfigRender(t *testing.T) {
 	got := PrometheusConfig{
 		Targets:       []string{"127.0.0.1:9502"},

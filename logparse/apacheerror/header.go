@@ -108,14 +108,25 @@ func (h *apacheHeader) readGroups(line []byte, p int) {
 			p += end + 1
 			continue
 		case '(':
-			q := logparse.SkipDigits(line, p+1)
-			if q == p+1 || q >= len(line) || line[q] != ')' {
+			// `(111)Connection refused: `, or a resolver error (apr_strerror
+			// of getaddrinfo's code): `(EAI 2)Name or service not known: `,
+			// which is no errno (left 0).
+			start := p + 1
+			eai := logparse.HasPrefix(line[start:], "EAI ")
+			if eai {
+				start += len("EAI ")
+			}
+			q := logparse.SkipDigits(line, start)
+			if q == start || q >= len(line) || line[q] != ')' {
 				break
 			}
-			n, _ := logparse.ParseUint(line[p+1 : q])
+			n, _ := logparse.ParseUint(line[start:q])
 			colon := bytes.Index(line[q:], []byte(": "))
 			if colon < 0 || n > 1<<30 {
 				break
+			}
+			if eai {
+				n = 0
 			}
 			h.errno, h.errText = int(n), line[q+1:q+colon]
 			p = q + colon + 2

@@ -23,6 +23,9 @@ type verdict struct {
 
 	statusLine bool // AH01102: the AH00898 `Error reading from remote server` that follows repeats it
 	remoteRead bool // AH00898 `Error reading from remote server`
+
+	headerLine    bool // AH10124/AH10404: the AH01106 that follows repeats it
+	headerSummary bool // AH01106 `bad HTTP/1.1 header returned by`
 }
 
 func failure(c cause.Cause, status int, upstream []byte) verdict {
@@ -45,6 +48,9 @@ func classify(msg []byte, h *apacheHeader) verdict {
 	msg = skipScheme(msg)
 	if len(msg) == 0 {
 		return verdict{}
+	}
+	if v, ok := headerMessage(msg, h); ok {
+		return v
 	}
 	switch msg[0] {
 	case 'a':
@@ -79,6 +85,9 @@ func classify(msg []byte, h *apacheHeader) verdict {
 		}
 	case 'D':
 		if rest, ok := cutPrefix(msg, "DNS lookup failure for: "); ok {
+			if len(h.module) > 0 {
+				return failure(cause.DNSFailure, 500, firstWord(rest)) // 2.4.71 answers 500
+			}
 			return failure(cause.DNSFailure, 502, firstWord(rest))
 		}
 	case 'p':
@@ -99,7 +108,7 @@ func classify(msg []byte, h *apacheHeader) verdict {
 			return failure(cause.FastCGIStderr, 0, nil) // mod_proxy_fcgi: the app's stderr
 		}
 		if logparse.HasPrefix(msg, "Got bogus version") {
-			return failure(cause.ProtocolError, 502, nil)
+			return failure(cause.ProtocolError, 503, nil) // 2.4.71 answers 503 (AH01075 follows)
 		}
 	case 'F':
 		if logparse.HasPrefix(msg, "Failed to read FastCGI header") {

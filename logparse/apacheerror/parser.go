@@ -43,12 +43,22 @@ import (
 //   - `AH00898 Error during SSL Handshake with remote server`:
 //     tls_handshake_failed, 500 (what 2.4.71 answers);
 //   - `AH01071 Got error '…'` (mod_proxy_fcgi, the app's stderr):
-//     fastcgi_stderr, status unknown (0) as for nginx.
+//     fastcgi_stderr, status unknown (0) as for nginx;
+//   - `AH10124 header size is over the limit` is header_too_big, `AH10404
+//     Error reading headers from backend` invalid_header (or the read
+//     failure its errno says), 502; the `AH01106 bad HTTP/1.1 header` that
+//     follows is ignored, a lone one is invalid_header (headers.go);
+//   - `AH00898 DNS lookup failure for: HOST`: dns_failure, 500 (what 2.4.71
+//     answers; 502 for 2.2 lines);
+//   - tls_verify_failed takes the `[remote HOST:PORT]` of the verification
+//     failure's line as its upstream.
 type Parser struct {
 	ev           logparse.Event
 	verifyFailed bool
 	statusLines  int    // AH01102 lines whose AH00898 repeat has not come yet
+	headerLines  int    // AH10124/AH10404 lines whose AH01106 repeat has not come yet
 	unix         []byte // `unix:` and a socket's path
+	verifyPeer   []byte // the `[remote HOST:PORT]` of the SSL verification failure
 }
 
 // maxPendingStatusLines bounds statusLines, so that a version that writes
@@ -69,6 +79,7 @@ func (p *Parser) Parse(line []byte, emit logparse.EmitFunc) logparse.Result {
 	v := classify(line[h.msg:], &h)
 	if v.verify {
 		p.verifyFailed = true
+		p.verifyPeer = append(p.verifyPeer[:0], h.remote...)
 	}
 	switch {
 	case v.statusLine:
@@ -78,6 +89,13 @@ func (p *Parser) Parse(line []byte, emit logparse.EmitFunc) logparse.Result {
 	case v.remoteRead && p.statusLines > 0:
 		p.statusLines--
 		return logparse.ResultIgnored // the AH01102 line before it counted this failure
+	case v.headerLine:
+		if p.headerLines < maxPendingStatusLines {
+			p.headerLines++
+		}
+	case v.headerSummary && p.headerLines > 0:
+		p.headerLines--
+		return logparse.ResultIgnored // the AH10124/AH10404 line before it counted this failure
 	}
 	if v.unix {
 		p.unix = append(append(p.unix[:0], "unix:"...), v.upstream...)
@@ -91,6 +109,9 @@ func (p *Parser) Parse(line []byte, emit logparse.EmitFunc) logparse.Result {
 	}
 	if v.cause == cause.TLSHandshakeFailed && p.verifyFailed {
 		v.cause = cause.TLSVerifyFailed
+		if len(v.upstream) == 0 && len(h.remote) == 0 {
+			v.upstream = p.verifyPeer // the peer the verification failure named
+		}
 	}
 	if v.cause == cause.TLSHandshakeFailed || v.cause == cause.TLSVerifyFailed {
 		p.verifyFailed = false

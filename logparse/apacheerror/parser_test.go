@@ -53,7 +53,11 @@ var apacheCases = []apacheCase{
 	{"2.4 error reading from remote timeout", d24 + `[proxy:error] [pid 12] (70007)The timeout specified has expired: [client 192.0.2.10:51234] AH00898: Error reading from remote server returned by /slow`,
 		failed(cause.ReadTimeout, 502, "error", "", "192.0.2.10")},
 	{"2.4 DNS", d24 + `[proxy:error] [pid 12] [client 192.0.2.10:51234] AH00898: DNS lookup failure for: backend.invalid returned by /`,
-		failed(cause.DNSFailure, 502, "error", "backend.invalid", "192.0.2.10")},
+		failed(cause.DNSFailure, 500, "error", "backend.invalid", "192.0.2.10")}, // 2.4.71 answers 500
+	// Apache 2.4.71 as it logs a name the resolver answered NXDOMAIN for
+	// (e2e_apache_dns_test.go): getaddrinfo's code as `(EAI 2)`.
+	{"2.4 DNS with the resolver's error", d24 + `[proxy:error] [pid 32334:tid 32340] (EAI 2)Name or service not known: [client 192.0.2.10:59146] AH00898: DNS lookup failure for: backend.invalid returned by /dns`,
+		failed(cause.DNSFailure, 500, "error", "backend.invalid", "192.0.2.10")},
 	{"2.4 pass body AH01084 reset", d24 + `[proxy:error] [pid 12] (104)Connection reset by peer: [client 192.0.2.10:51234] AH01084: pass request body failed to 127.0.0.1:8080 (localhost)`,
 		failed(cause.ConnectionReset, 502, "error", "127.0.0.1:8080", "192.0.2.10")},
 	{"2.4 pass body AH01097 summary is ignored", d24 + `[proxy_http:error] [pid 12] [client 192.0.2.10:51234] AH01097: pass request body failed to 127.0.0.1:8080 (localhost) from 192.0.2.10 ()`,
@@ -75,7 +79,23 @@ var apacheCases = []apacheCase{
 		failed(cause.TLSHandshakeFailed, 500, "error", "", "192.0.2.10")},
 	{"2.4 SSL verify then handshake", d24 + `[ssl:error] [pid 12] [remote 127.0.0.1:8443] AH02039: Certificate Verification: Error (10): certificate has expired` + "\n" +
 		d24 + `[proxy_http:error] [pid 12] [client 192.0.2.10:51234] AH00898: Error during SSL Handshake with remote server returned by /`,
-		Summary{Result: logparse.ResultClassified, Cause: cause.TLSVerifyFailed, Status: 500, Level: "error", Client: "192.0.2.10"}},
+		Summary{Result: logparse.ResultClassified, Cause: cause.TLSVerifyFailed, Status: 500, Level: "error", Upstream: "127.0.0.1:8443", Client: "192.0.2.10"}},
+	// Response headers, as 2.4.71 logs them (headers.go); AH01106 after
+	// each repeats it.
+	{"2.4 header too big", d24 + `[proxy_http:warn] [pid 18099:tid 18139] (28)No space left on device: [client 127.0.0.1:54896] AH10124: header size is over the limit allowed by ResponseFieldSize (8192 bytes). Bad response header: 'X-Huge: aaaa'` + "\n" +
+		d24 + `[proxy_http:warn] [pid 18099:tid 18139] [client 127.0.0.1:54896] AH01106: bad HTTP/1.1 header returned by /huge (GET)`,
+		failed(cause.HeaderTooBig, 502, "warn", "", "127.0.0.1")},
+	{"2.4 header too big alone", d24 + `[proxy_http:warn] [pid 18099:tid 18139] (28)No space left on device: [client 127.0.0.1:54896] AH10124: header size is over the limit allowed by ResponseFieldSize (8192 bytes). Bad response header: 'X-Huge: aaaa'`,
+		failed(cause.HeaderTooBig, 502, "warn", "", "127.0.0.1")},
+	{"2.4 invalid header", d24 + `[proxy_http:warn] [pid 18099:tid 18126] (22)Invalid argument: [client 127.0.0.1:54910] AH10404: Error reading headers from backend`,
+		failed(cause.InvalidHeader, 502, "warn", "", "127.0.0.1")},
+	{"2.4 reset while reading headers", d24 + `[proxy_http:error] [pid 1] (104)Connection reset by peer: [client 127.0.0.1:54910] AH10404: Error reading headers from backend`,
+		failed(cause.ConnectionReset, 502, "error", "", "127.0.0.1")},
+	{"2.4 FastCGI to an HTTP server", d24 + `[proxy_fcgi:error] [pid 19118:tid 19136] [client 127.0.0.1:57010] AH01068: Got bogus version 72` + "\n" +
+		d24 + `[proxy_fcgi:error] [pid 19118:tid 19136] (22)Invalid argument: [client 127.0.0.1:57010] AH01075: Error dispatching request to :34651: `,
+		failed(cause.ProtocolError, 503, "error", "", "127.0.0.1")},
+	{"2.4 lone bad header summary", d24 + `[proxy_http:warn] [pid 18099:tid 18126] [client 127.0.0.1:54910] AH01106: bad HTTP/1.1 header returned by /invalid (GET)`,
+		failed(cause.InvalidHeader, 502, "warn", "", "127.0.0.1")},
 	// 2.2
 	{"2.2 connect refused", d22 + `[error] (111)Connection refused: proxy: HTTP: attempt to connect to 127.0.0.1:8080 (localhost) failed`,
 		failed(cause.ConnectionRefused, 503, "error", "127.0.0.1:8080", "")},

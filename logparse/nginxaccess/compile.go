@@ -102,6 +102,15 @@ func Compile(format string, escape LogFormatEscape) (*Parser, error) {
 		return nil, err
 	}
 	p := &Parser{format: format, escape: escape}
+	if err := p.compileOps(ops); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// compileOps gives every variable of ops its slot and scan, and indexes the
+// slots of the fields the record decodes.
+func (p *Parser) compileOps(ops []formatOp) error {
 	for i := range ops {
 		op := &ops[i]
 		if op.literal != "" {
@@ -112,13 +121,13 @@ func Compile(format string, escape LogFormatEscape) (*Parser, error) {
 		if i+1 < len(ops) {
 			next = &ops[i+1]
 		}
-		if err := op.chooseScan(next, escape); err != nil {
-			return nil, err
+		if err := op.chooseScan(next, p.escape); err != nil {
+			return err
 		}
 	}
 	p.ops = ops
 	p.indexFields()
-	return p, nil
+	return nil
 }
 
 // tokenizeLogFormat splits a format into literals and variables the way

@@ -59,7 +59,7 @@ func (p *Parser) mismatch(line []byte, f matchFailure) *LogFormatMismatch {
 		e.Expected = p.ops[f.op].literal
 		e.Variable = p.varBefore(f.op)
 	default:
-		e.Variable, e.until = "$"+p.ops[f.op].name, p.ops[f.op].next
+		e.Variable, e.until = p.ops[f.op].display(), p.ops[f.op].next
 	}
 	start := max(0, f.pos-SampleLen/4)
 	end := min(len(line), start+SampleLen)
@@ -74,7 +74,7 @@ func (p *Parser) varBefore(i int) string {
 		i--
 	}
 	if i > 0 && p.ops[i-1].literal == "" {
-		return "$" + p.ops[i-1].name
+		return p.ops[i-1].display()
 	}
 	return ""
 }

@@ -14,6 +14,11 @@ type Parser struct {
 	// Slots of the variables the record decodes; -1 when the format lacks one.
 	fStatus, fServerName, fHost, fRequest, fRequestTime int
 	fAddr, fUStatus, fURT, fUHT, fUCT, fULen            int
+
+	// apache: compiled from an Apache LogFormat (CompileApache); its slots
+	// of %s, %D or %{us}T, %{ms}T, %T or %{s}T.
+	apache                                   bool
+	fOrigStatus, fTimeUS, fTimeMS, fTimeSecs int
 }
 
 // Record is one parsed access-log line. Its byte slices point into the
@@ -131,6 +136,10 @@ func (p *Parser) Parse(line []byte, rec *Record) error {
 	if !ok {
 		rec.reset()
 		return p.mismatch(line, fail)
+	}
+	if p.apache {
+		rec.readApache()
+		return nil
 	}
 	rec.Status = rec.value(p.fStatus)
 	rec.ServerName = rec.value(p.fServerName)

@@ -7,6 +7,8 @@ import "fmt"
 type formatOp struct {
 	literal string   // literal text; "" for a variable
 	name    string   // variable name, lowercase, without `$`
+	label   string   // how errors name the variable ("%>s" in an Apache format); "" for "$name"
+	hint    uint8    // byte class of the values when not classVars[name] (Apache directives)
 	slot    int      // index of the variable's value in Record.vals
 	scan    scanKind // how the value's end is found
 	class   uint8    // scanClass, scanRest: bytes the value may contain (0: any)
@@ -110,11 +112,14 @@ func (op *formatOp) chooseScan(next *formatOp, escape LogFormatEscape) error {
 		return nil
 	}
 	if next != nil && next.literal == "" {
-		return fmt.Errorf("log_format: variables $%s and $%s have no literal text between them, "+
+		return fmt.Errorf("log_format: variables %s and %s have no literal text between them, "+
 			"so where one value ends and the next begins cannot be found: separate them (e.g. with a space)",
-			op.name, next.name)
+			op.display(), next.display())
 	}
 	class := classVars[op.name]
+	if op.hint != 0 {
+		class = op.hint
+	}
 	if escape == LogFormatEscapeNone && class == classToken {
 		class = 0 // unescaped: a host may contain a raw quote
 	}
@@ -143,4 +148,12 @@ func (op *formatOp) chooseScan(next *formatOp, escape LogFormatEscape) error {
 		op.scan = scanGeneric
 	}
 	return nil
+}
+
+// display names the variable in errors: "$status", or the Apache directive.
+func (op *formatOp) display() string {
+	if op.label != "" {
+		return op.label
+	}
+	return "$" + op.name
 }

@@ -1,0 +1,63 @@
+package checklist
+
+import "github.com/badgateway/badgateway_exporter/diagnose"
+
+// mergeDuplicates folds findings of the same check, cause and upstream
+// (one upstream both configured and discovered) into the first one.
+func mergeDuplicates(r *diagnose.Report) {
+	type key struct{ check, cause, upstream, summary string }
+	first := map[key]int{}
+	out := r.Findings[:0]
+	for _, f := range r.Findings {
+		k := key{f.Check, f.Cause, f.Upstream, f.Summary}
+		if i, ok := first[k]; ok && f.Upstream != "" {
+			out[i].Evidence = append(out[i].Evidence, f.Evidence...)
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, f)
+	}
+	r.Findings = foldProbeIntoService(out)
+}
+
+// foldProbeIntoService folds the critical findings of one cause at one
+// upstream into one: the service check's (its fix names the process that
+// listens elsewhere), else the probe's; the other's evidence, and the log
+// lines counted, become evidence of it.
+func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
+	type key struct{ cause, upstream string }
+	rank := map[string]int{diagnose.CheckService: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
+	foldable := func(f diagnose.Finding) bool {
+		return rank[f.Check] > 0 && f.Upstream != "" && f.Cause != "" && f.Severity == diagnose.Critical
+	}
+	best := map[key]int{}
+	for i, f := range fs {
+		k := key{f.Cause, f.Upstream}
+		if j, ok := best[k]; foldable(f) && (!ok || rank[f.Check] > rank[fs[j].Check]) {
+			best[k] = i
+		}
+	}
+	drop := make([]bool, len(fs))
+	for i, f := range fs {
+		j := best[key{f.Cause, f.Upstream}]
+		if !foldable(f) || j == i {
+			continue
+		}
+		into := &fs[j]
+		if f.Check == diagnose.CheckLogs {
+			into.Evidence = append(into.Evidence, f.Summary)
+		}
+		into.Evidence = append(into.Evidence, f.Evidence...)
+		if f.Seen.After(into.Seen) {
+			into.Seen = f.Seen
+		}
+		drop[i] = true
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

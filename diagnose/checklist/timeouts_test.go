@@ -1,0 +1,92 @@
+package checklist
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
+	"github.com/badgateway/badgateway_exporter/discover"
+	"github.com/badgateway/badgateway_exporter/probe"
+)
+
+func TestParseDurations(t *testing.T) {
+	for s, want := range map[string]time.Duration{"60s": time.Minute, "1m30s": 90 * time.Second, "500ms": 500 * time.Millisecond, "5": 5 * time.Second, "1h": time.Hour} {
+		if got, err := parseNginxDuration(s); err != nil || got != want {
+			t.Errorf("nginx %q = %v %v", s, got, err)
+		}
+	}
+	for s, want := range map[string]time.Duration{"30s": 30 * time.Second, "500": 500 * time.Millisecond, "2m": 2 * time.Minute} {
+		if got, err := parseHAProxyDuration(s); err != nil || got != want {
+			t.Errorf("haproxy %q = %v %v", s, got, err)
+		}
+	}
+	for _, bad := range []string{"", "s", "10x", "1.5s", strings.Repeat("9", 40)} {
+		if _, err := parseNginxDuration(bad); err == nil {
+			t.Errorf("nginx %q parsed", bad)
+		}
+	}
+}
+
+func TestTieReadTimeoutToTheDirective(t *testing.T) {
+	conf := writeNginx(t, "upstream app {\n server 127.0.0.1:5000;\n}\nserver {\n listen 127.0.0.1:1;\n location / {\n  proxy_read_timeout 2s;\n  proxy_buffer_size 4k;\n  proxy_pass http://app;\n }\n location /b { proxy_pass http://127.0.0.1:6000; }\n}")
+	in := &Inputs{}
+	o := Options{NginxConfig: conf}
+	o.setDefaults()
+	if err := gatherNginx(t.Context(), in, &o, true, discoverOptionsZero()); err != nil {
+		t.Fatal(err)
+	}
+	s := &logwindow.Summary{Upstreams: []logwindow.Upstream{
+		{Name: "127.0.0.1:5000", Causes: []logwindow.CauseCount{{Cause: cause.ReadTimeout, Count: 3}}, Samples: 10, P99: 2 * time.Second},
+		{Name: "127.0.0.1:6000", Samples: 100, P99: 55 * time.Second},
+	}}
+	fs := []diagnose.Finding{
+		{Severity: diagnose.Critical, Check: diagnose.CheckLogs, Cause: "read_timeout", Upstream: "127.0.0.1:5000"},
+		{Severity: diagnose.Critical, Check: diagnose.CheckLogs, Cause: "header_too_big", Upstream: "127.0.0.1:5000"},
+	}
+	extra := tieToConfig(in, s, fs)
+	if !strings.Contains(fs[0].Fix, "raise `proxy_read_timeout 4s;` at "+conf+":9") || !strings.Contains(strings.Join(fs[0].Evidence, "|"), conf+":9: proxy_read_timeout 2s") {
+		t.Errorf("read_timeout: %+v", fs[0])
+	}
+	if !strings.Contains(fs[1].Fix, "`proxy_buffer_size 16k;") || !strings.Contains(fs[1].Fix, "(4k now)") || !strings.Contains(fs[1].Fix, conf+":10") {
+		t.Errorf("header_too_big: %+v", fs[1])
+	}
+	// 55 s of p99 against nginx's default 60 s: a warning naming the pass directive.
+	if len(extra) != 1 || extra[0].Severity != diagnose.Warning || extra[0].Upstream != "127.0.0.1:6000" || !strings.Contains(extra[0].Fix, "`proxy_read_timeout 120s;` at "+conf+":13") {
+		t.Errorf("extra %+v", extra)
+	}
+}
+
+func TestHAProxyTimeoutServer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "haproxy.cfg")
+	cfg := "defaults\n  timeout server 30s\nbackend a\n  server s1 127.0.0.1:1\nbackend b\n  timeout server 5s\n  server s1 127.0.0.1:2\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := &Inputs{Proxies: []*Proxy{{Kind: "haproxy", File: path}}}
+	a, ok := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "a"})
+	b, ok2 := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "b"})
+	if !ok || !ok2 || a.dur != 30*time.Second || a.where != path+":2" || b.dur != 5*time.Second || b.where != path+":6" {
+		t.Fatalf("a %+v b %+v", a, b)
+	}
+}
+
+func discoverOptionsZero() discover.Options { return discover.Options{} }
+
+func TestAccessParserFromTheAccessLogDirective(t *testing.T) {
+	cfg := loadNginx(t, "log_format timing '$remote_addr [$time_local] \"$request\" $status $upstream_addr $upstream_response_time';\naccess_log /tmp/a.log timing;\naccess_log /tmp/b.log nope;")
+	logs := nginxLogs(cfg)
+	if len(logs) != 2 || logs[0].AccessFormat != "timing" {
+		t.Fatalf("logs %+v", logs)
+	}
+	if p, err := accessParser(logs[0]); err != nil || p == nil {
+		t.Errorf("timing: %v", err)
+	}
+	if _, err := accessParser(logs[1]); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("undeclared format: %v", err)
+	}
+}

@@ -1,0 +1,95 @@
+package hostcheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/badgateway/badgateway_exporter/diagnose"
+)
+
+// iptablesTables are the tables iptables-nft keeps in nftables: nft shows
+// their rules too, which iptables-save already reported.
+var iptablesTables = map[string]bool{"filter": true, "raw": true, "mangle": true, "security": true, "nat": true}
+
+// firewallFindings reads the rule sets (iptables-save, ip6tables-save,
+// nft -j list ruleset) and reports every DROP or REJECT rule that stops a
+// TCP upstream.
+func firewallFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bool, opts NetworkOptions) ([]diagnose.Finding, []diagnose.Skipped) {
+	var rules []FirewallRule
+	var skipped []diagnose.Skipped
+	read := map[string]bool{} // families iptables-save read
+	missing := 0
+	for _, tool := range []struct{ name, cmd, family string }{
+		{"iptables", "iptables-save", "ip"},
+		{"ip6tables", "ip6tables-save", "ip6"},
+	} {
+		out, err := opts.Run(ctx, tool.cmd)
+		if err != nil {
+			if errors.Is(err, errNotInstalled) {
+				missing++
+			} else {
+				skipped = append(skipped, skip("firewall rules: cannot read %s: %v", tool.cmd, err))
+			}
+			continue
+		}
+		read[tool.family] = true
+		rules = append(rules, ParseIPTablesSave(string(out), tool.name)...)
+	}
+	out, err := opts.Run(ctx, "nft", "-j", "list", "ruleset")
+	switch {
+	case errors.Is(err, errNotInstalled):
+		missing++
+	case err != nil:
+		skipped = append(skipped, skip("firewall rules: cannot read nft -j list ruleset: %v", err))
+	default:
+		nft, err := ParseNftJSON(out)
+		if err != nil {
+			skipped = append(skipped, skip("firewall rules: %v", err))
+		}
+		for _, r := range nft {
+			if !(read[r.Family] && iptablesTables[r.Table]) {
+				rules = append(rules, r)
+			}
+		}
+	}
+	if missing == 3 {
+		skipped = append(skipped, skip("firewall rules: neither iptables-save nor nft is installed"))
+	}
+	var fs []diagnose.Finding
+	for _, u := range ups {
+		for _, a := range u.addrs {
+			from := sources(a.Addr(), own)
+			local := isLocal(a.Addr(), own)
+			for _, r := range rules {
+				if r.Blocks(a.Addr(), a.Port(), from, local) {
+					fs = append(fs, firewallFinding(u, a, r))
+				}
+			}
+		}
+	}
+	return fs, skipped
+}
+
+// firewallFinding is the finding of rule r stopping connections to a.
+func firewallFinding(u upstream, a netip.AddrPort, r FirewallRule) diagnose.Finding {
+	c := r.CauseFor(a.Addr())
+	f := newFinding(diagnose.CheckNetwork, c, u.label)
+	verb := "drops"
+	if r.Verdict == "reject" {
+		verb = "rejects"
+	}
+	f.Summary = fmt.Sprintf("firewall %s %s TCP to %s (%s%s)", r.Where(), verb, a, directive(u.target), at(u.target))
+	f.Evidence = []string{r.Where() + ": " + r.Text}
+	f.Fix = fmt.Sprintf("delete the rule: %s (and from the saved rule set that restores it at boot)", r.DeleteCommand())
+	if r.Conditional {
+		f.Severity, f.Failing = diagnose.Warning, false
+		f.Evidence = append(f.Evidence, "the rule has matches this check does not evaluate (rate limit, mark, owner …): it may hit only some connections")
+	}
+	return f
+}
+
+func skip(format string, args ...any) diagnose.Skipped {
+	return diagnose.Skipped{Check: diagnose.CheckNetwork, Reason: fmt.Sprintf(format, args...)}
+}

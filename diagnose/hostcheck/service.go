@@ -1,0 +1,190 @@
+package hostcheck
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/badgateway/badgateway_exporter/cause"
+	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/probe"
+)
+
+// notAnApp are command names (comm, at most 15 bytes) that listen on a
+// host but are never the application a proxy forwards to: the proxies
+// themselves, the exporter, and system daemons.
+var notAnApp = map[string]bool{
+	"nginx": true, "haproxy": true, "apache2": true, "httpd": true, "caddy": true, "traefik": true, "envoy": true,
+	"badgateway_expo": true, "sshd": true, "systemd": true, "systemd-resolve": true, "init": true,
+	"dnsmasq": true, "named": true, "unbound": true, "chronyd": true, "ntpd": true, "cupsd": true,
+	"rpcbind": true, "master": true, "exim4": true, "sendmail": true, "dockerd": true, "containerd": true,
+	"docker-proxy": true, "kubelet": true, "rsyslogd": true, "avahi-daemon": true, "smbd": true, "nmbd": true,
+	"snmpd": true, "postgres": true, "mysqld": true, "mariadbd": true, "redis-server": true, "memcached": true,
+	"mongod": true, "prometheus": true, "node_exporter": true, "alertmanager": true,
+}
+
+// ServiceFindings answers "does anything listen there?" for each upstream
+// on this host (loopback, the host's own addresses from net.Interfaces,
+// unix sockets) from the listeners ls (see Listeners). Nothing listening
+// is a critical finding, connection_refused (socket_not_found when a unix
+// socket's file is missing), naming a plausible application that listens
+// on another port when there is one. Upstreams elsewhere and host names
+// other than localhost get no finding from this check.
+func ServiceFindings(ls []Listener, targets []probe.Target) []diagnose.Finding {
+	return serviceFindings(ls, targets, localAddrs())
+}
+
+func serviceFindings(ls []Listener, targets []probe.Target, own map[netip.Addr]bool) []diagnose.Finding {
+	var out []diagnose.Finding
+	seen := map[string]bool{}
+	var ups []upstream
+	for _, t := range targets {
+		if u, ok := parseUpstream(t); ok {
+			ups = append(ups, u)
+		}
+	}
+	for _, u := range ups {
+		if seen[u.label] {
+			continue
+		}
+		seen[u.label] = true
+		var f diagnose.Finding
+		var ok bool
+		if u.unix != "" {
+			f, ok = unixFinding(u, ls)
+		} else {
+			f, ok = tcpFinding(u, ls, ups, own)
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tcpFinding is the finding of a TCP upstream of this host where nothing
+// listens; ok is false when something does or the upstream is elsewhere.
+func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bool) (diagnose.Finding, bool) {
+	for _, a := range u.addrs {
+		if !isLocal(a.Addr(), own) {
+			return diagnose.Finding{}, false
+		}
+		for _, l := range ls {
+			if covers(l, a) {
+				return diagnose.Finding{}, false
+			}
+		}
+	}
+	addr := u.addrs[0]
+	where, dir := at(u.target), directive(u.target)
+	f := newFinding(diagnose.CheckService, cause.ConnectionRefused, u.label)
+	f.Summary = fmt.Sprintf("nothing listens on %s", addr)
+	f.Evidence = []string{fmt.Sprintf("no listening socket on %s in /proc/net/tcp and /proc/net/tcp6", joinAddrs(u.addrs))}
+	f.Fix = fmt.Sprintf("start the application so that it listens on %s, or change %s%s to where it listens", addr, dir, where)
+	if alt, ok := likelyApp(addr, ls, ups); ok {
+		f.Summary += fmt.Sprintf("; %s listens on %s — %s%s", alt.Owner(), alt.Addr, dir, where)
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s listens on %s: %s", alt.Owner(), alt.Addr, alt.Line))
+		use := netip.AddrPortFrom(addr.Addr(), alt.Addr.Port())
+		if !covers(alt, use) {
+			use = alt.Addr
+		}
+		f.Fix = fmt.Sprintf("change %s%s to %s (where %s listens), or make the application listen on %s",
+			dir, where, use, alt.Owner(), addr)
+	} else if u.target.Where != "" {
+		f.Summary += fmt.Sprintf(" — %s%s", dir, where)
+	}
+	return f, true
+}
+
+// likelyApp picks the listener most likely to be the application meant for
+// addr: a known process that is not a proxy or system daemon and that is no
+// other upstream, preferring one reachable at addr's IP, then an
+// unprivileged port, then the nearest port.
+func likelyApp(addr netip.AddrPort, ls []Listener, ups []upstream) (Listener, bool) {
+	var cands []Listener
+	for _, l := range ls {
+		if l.Network == "unix" || l.PID == 0 || notAnApp[l.Command] || isUpstream(l, ups) {
+			continue
+		}
+		cands = append(cands, l)
+	}
+	if len(cands) == 0 {
+		return Listener{}, false
+	}
+	score := func(l Listener) (int, int, int) {
+		reach := 1
+		if covers(l, netip.AddrPortFrom(addr.Addr(), l.Addr.Port())) {
+			reach = 0
+		}
+		priv := 0
+		if l.Addr.Port() < 1024 {
+			priv = 1
+		}
+		return reach, priv, abs(int(l.Addr.Port()) - int(addr.Port()))
+	}
+	return slices.MinFunc(cands, func(a, b Listener) int {
+		ar, ap, ad := score(a)
+		br, bp, bd := score(b)
+		return cmp.Or(cmp.Compare(ar, br), cmp.Compare(ap, bp), cmp.Compare(ad, bd),
+			cmp.Compare(a.Addr.Port(), b.Addr.Port()), strings.Compare(a.Network, b.Network))
+	}), true
+}
+
+// isUpstream reports whether l serves one of the upstreams: it is someone's
+// backend already, not a candidate for a lost one.
+func isUpstream(l Listener, ups []upstream) bool {
+	for _, u := range ups {
+		for _, a := range u.addrs {
+			if covers(l, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unixFinding is the finding of a unix socket upstream where nothing
+// listens.
+func unixFinding(u upstream, ls []Listener) (diagnose.Finding, bool) {
+	for _, l := range ls {
+		if l.Network == "unix" && l.Path == u.unix {
+			return diagnose.Finding{}, false
+		}
+	}
+	where, dir := at(u.target), directive(u.target)
+	shown := printable([]byte(u.unix))
+	_, err := os.Lstat(u.unix)
+	if !strings.HasPrefix(u.unix, "@") && errors.Is(err, fs.ErrNotExist) {
+		f := newFinding(diagnose.CheckService, cause.SocketNotFound, u.label)
+		f.Summary = fmt.Sprintf("socket %s does not exist — %s%s", shown, dir, where)
+		f.Evidence = []string{fmt.Sprintf("stat %s: no such file; no listening socket with that path in /proc/net/unix", shown)}
+		f.Fix = fmt.Sprintf("start the application that creates %s (php-fpm, gunicorn, puma …) and align its listen path with %s%s; check systemd PrivateTmp", shown, dir, where)
+		return f, true
+	}
+	f := newFinding(diagnose.CheckService, cause.ConnectionRefused, u.label)
+	f.Summary = fmt.Sprintf("nothing listens on socket %s — %s%s", shown, dir, where)
+	f.Evidence = []string{fmt.Sprintf("no listening socket with path %s in /proc/net/unix (a stale socket file)", shown)}
+	f.Fix = fmt.Sprintf("restart the application that listens on %s (the file is left from a process that exited)", shown)
+	return f, true
+}
+
+// newFinding is a critical, failing finding of check with cause c.
+func newFinding(check string, c cause.Cause, label string) diagnose.Finding {
+	return diagnose.Finding{Severity: diagnose.Critical, Check: check, Cause: c.String(), Upstream: label,
+		Runbook: diagnose.RunbookFor(c.String()), Failing: true}
+}
+
+func joinAddrs(as []netip.AddrPort) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, " or ")
+}
+
+func abs(n int) int { return max(n, -n) }

@@ -1,0 +1,84 @@
+package s3source
+
+import (
+	"context"
+	"errors"
+)
+
+// hand gives the lines of o to the handler, then records o as counted,
+// unless it could not be opened and may be tried again at the next poll
+// (errFailed) or the poll was stopped (ctx's error).
+func (s *Source) hand(ctx context.Context, o *object) error {
+	skip := 0
+	if s.partial.Key == o.key {
+		skip = s.partial.Lines
+	}
+	lines := 0
+	for b := range o.batches {
+		if ctx.Err() != nil {
+			b.free()
+			continue
+		}
+		b.each(func(line []byte) {
+			if lines++; lines > skip {
+				s.handler.Line(line)
+			}
+		})
+		b.free()
+	}
+	if ctx.Err() != nil { // stopped: the object stays where it was
+		if lines > 0 {
+			s.partial = Partial{Key: o.key, Lines: max(lines, skip)}
+		}
+		return ctx.Err()
+	}
+	s.partial = Partial{}
+	if o.cuts > 0 {
+		s.metrics.errors[ErrorLineTooLong].Add(float64(o.cuts))
+		s.logger.Warn("Lines longer than the line limit were cut", "key", o.key, "lines_cut", o.cuts, "limit_bytes", s.opts.MaxLineBytes)
+	}
+	if err := s.objectFailed(o, lines); err != nil {
+		return err
+	}
+	delete(s.failures, o.key)
+	s.handler.ObjectDone(o.key)
+	if o.err == nil {
+		s.metrics.objects.Inc()
+		s.metrics.lastObject.Set(float64(o.modified.UnixNano()) / 1e9)
+	}
+	s.advance(o.key)
+	return nil
+}
+
+// objectFailed counts and logs o's error, once. It returns errFailed if
+// the object was not read at all and should be tried again; nil if it is
+// done with (read, or skipped).
+func (s *Source) objectFailed(o *object, lines int) error {
+	err := o.err
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errDeleted):
+		s.metrics.errors[ErrorDeleted].Inc()
+		s.logger.Warn("S3 object deleted before it could be read; skipped", "key", o.key, "err", err)
+	case errors.Is(err, errGzip):
+		s.metrics.errors[ErrorGzip].Inc()
+		s.logger.Error("Corrupt gzip object: the lines before the damage were counted, the rest is skipped", "key", o.key, "lines_counted", lines, "err", err)
+	case lines > 0:
+		s.metrics.errors[ErrorGet].Inc()
+		s.metrics.errors[ErrorSkipped].Inc()
+		s.logger.Error("Reading an S3 object failed after retries; the rest of it is skipped (reading it again would count its first lines twice)", "key", o.key, "lines_counted", lines, "err", err)
+	default:
+		s.metrics.errors[ErrorGet].Inc()
+		s.failures[o.key]++
+		if n := s.failures[o.key]; n < objectAttempts {
+			if n == 1 {
+				s.logger.Error("Cannot read an S3 object; trying again at the next polls", "key", o.key, "err", err)
+			}
+			return errFailed
+		}
+		s.metrics.errors[ErrorSkipped].Inc()
+		s.logger.Error("Cannot read an S3 object; skipped after retries", "key", o.key, "polls", objectAttempts, "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package s3source
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// lookbackDays is how many days before the last key's day are listed again
+// at each poll, for objects that arrive late.
+const lookbackDays = 1
+
+// Position is where a source stands: LastKey is the greatest key counted;
+// Done are the keys counted in the window listed at each poll.
+//
+// Keys do not arrive in key order: AWS names an object
+// …/YYYY/MM/DD/ACCOUNT_elasticloadbalancing_REGION_LB-ID_ENDTIME_NODE-IP_RANDOM.log.gz,
+// so within a day the objects of several load balancers (and of the nodes
+// of one) interleave, and a node's object may come minutes after another
+// node's later one. So when the keys have date folders right under the
+// prefix, each poll lists from the day before the last key's day onward
+// (every later day included) and hands over the objects not Done yet;
+// Done keeps the keys of that window only. Without date folders the
+// source lists after LastKey (an object that arrives with a smaller key
+// is missed).
+type Position struct {
+	LastKey string
+	Done    []string
+}
+
+// keyDay is the date folder right under the prefix that key is in.
+func keyDay(prefix, key string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(key, prefix)
+	if !ok || len(rest) < 11 || rest[10] != '/' {
+		return time.Time{}, false
+	}
+	day, err := time.Parse("2006/01/02", rest[:10])
+	return day, err == nil
+}
+
+// windowStart is the key each poll lists after: the start of the day
+// before last's day when the keys are dated, else last itself.
+func (s *Source) windowStart(last string) (after string, dated bool) {
+	folder := s.opts.Prefix // the folder the date folders are in
+	if folder != "" && !strings.HasSuffix(folder, "/") {
+		folder += "/"
+	}
+	day, ok := keyDay(folder, last)
+	if !ok {
+		return last, false
+	}
+	return folder + day.AddDate(0, 0, -lookbackDays).Format("2006/01/02") + "/", true
+}
+
+// isDone reports whether key was counted already.
+func (s *Source) isDone(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.doneKeys[key]
+}
+
+// markDone records key as counted and returns the position to save: the
+// done keys before the (new) window are dropped.
+func (s *Source) markDone(key string) Position {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last = max(s.last, key)
+	s.positioned = true
+	after, dated := s.windowStart(s.last)
+	if !dated {
+		clear(s.doneKeys)
+		return Position{LastKey: s.last}
+	}
+	s.doneKeys[key] = true
+	done := make([]string, 0, len(s.doneKeys))
+	for k := range s.doneKeys {
+		if k <= after {
+			delete(s.doneKeys, k)
+			continue
+		}
+		done = append(done, k)
+	}
+	slices.Sort(done)
+	return Position{LastKey: s.last, Done: done}
+}
+
+// windowKeys keeps, of sorted keys, those in the window of the greatest.
+func (s *Source) windowKeys(keys []string) []string {
+	if len(keys) == 0 {
+		return keys
+	}
+	after, dated := s.windowStart(keys[len(keys)-1])
+	if !dated {
+		return keys[len(keys)-1:]
+	}
+	i := sort.SearchStrings(keys, after)
+	for i < len(keys) && keys[i] <= after {
+		i++
+	}
+	return slices.Delete(keys, 0, i)
+}
