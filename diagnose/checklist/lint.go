@@ -27,7 +27,12 @@ func configFindings(ctx context.Context, in *Inputs, o *Options, res *net.Resolv
 		}
 		if p.Nginx != nil {
 			fs = append(fs, lintNginx(ctx, p.Nginx, o.Timeout, res)...)
-			sf, ss := socketFindings(p.Nginx, in.Targets, in.directivesByWhere())
+			sf, ss := socketFindings("nginx", nginxRunsAs(p.Nginx), in.Targets, in.directivesByWhere())
+			fs = append(fs, sf...)
+			skipped = append(skipped, ss...)
+		}
+		if p.Kind == "haproxy" {
+			sf, ss := socketFindings("haproxy", haproxyRunsAs(p.File), in.Targets, nil)
 			fs = append(fs, sf...)
 			skipped = append(skipped, ss...)
 		}
