@@ -46,7 +46,8 @@ const maxCandidates = 3
 // the proxy at addr's IP (the same address or a wildcard) or on loopback.
 // The order — reachable at addr's IP first, then the nearest port — only
 // ranks them for display: with more than one, the finding lists them
-// rather than pick one.
+// rather than pick one. A process is listed once, at its most plausible
+// address.
 func candidateApps(addr netip.AddrPort, ls []Listener, ups []upstream) []Listener {
 	var cands []Listener
 	for _, l := range ls {
@@ -55,9 +56,6 @@ func candidateApps(addr netip.AddrPort, ls []Listener, ups []upstream) []Listene
 		}
 		if !reachableAt(l, addr.Addr()) && !l.Addr.Addr().IsLoopback() {
 			continue
-		}
-		if slices.ContainsFunc(cands, func(c Listener) bool { return c.PID == l.PID && c.Addr.Port() == l.Addr.Port() }) {
-			continue // one app on 0.0.0.0 and [::]
 		}
 		cands = append(cands, l)
 	}
@@ -72,7 +70,14 @@ func candidateApps(addr netip.AddrPort, ls []Listener, ups []upstream) []Listene
 			cmp.Compare(abs(int(a.Addr.Port())-int(addr.Port())), abs(int(b.Addr.Port())-int(addr.Port()))),
 			cmp.Compare(a.Addr.Port(), b.Addr.Port()), strings.Compare(a.Network, b.Network))
 	})
-	return cands
+	// One entry per process: its most plausible address.
+	out := cands[:0]
+	for _, c := range cands {
+		if !slices.ContainsFunc(out, func(o Listener) bool { return o.PID == c.PID }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // reachableAt reports whether l accepts connections to ip at its port.

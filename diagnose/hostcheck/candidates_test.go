@@ -63,7 +63,8 @@ func TestCandidatesListedWhenSeveral(t *testing.T) {
 		tcpL("127.0.0.1:8000", "python3", 30),
 		tcpL("127.0.0.2:5001", "ruby", 31), // loopback, not at 127.0.0.1: last
 		tcpL("0.0.0.0:3000", "node", 32),
-		tcpL("[::]:3000", "node", 32), // the same app on both families: once
+		tcpL("[::]:3000", "node", 32),      // the same app on both families: once
+		tcpL("127.0.0.1:3001", "node", 32), // and on another port: once
 		tcpL("127.0.0.1:4000", "java", 33),
 		tcpL("127.0.0.1:9000", "php-fpm", 34),
 	}
@@ -72,7 +73,7 @@ func TestCandidatesListedWhenSeveral(t *testing.T) {
 		t.Fatalf("%+v", fs)
 	}
 	f := fs[0]
-	want := "nothing listens on 127.0.0.1:5000 — server in upstream app at a.conf:3; other applications listen on 127.0.0.1:4000 (java (pid 33)), 0.0.0.0:3000 (node (pid 32)), 127.0.0.1:8000 (python3 (pid 30)) and 2 more"
+	want := "nothing listens on 127.0.0.1:5000 — server in upstream app at a.conf:3; other applications listen on 127.0.0.1:4000 (java, pid 33), 127.0.0.1:3001 (node, pid 32), 127.0.0.1:8000 (python3, pid 30) and 2 more"
 	if f.Summary != want {
 		t.Errorf("summary\n%q, want\n%q", f.Summary, want)
 	}

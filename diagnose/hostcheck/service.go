@@ -88,7 +88,7 @@ func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bo
 		shown := cands[:min(len(cands), maxCandidates)]
 		var names, pids []string
 		for _, c := range shown {
-			names = append(names, fmt.Sprintf("%s (%s)", c.Addr, c.Owner()))
+			names = append(names, fmt.Sprintf("%s (%s)", c.Addr, strings.TrimPrefix(fmt.Sprintf("%s, pid %d", c.Command, c.PID), ", ")))
 			pids = append(pids, strconv.Itoa(c.PID))
 			f.Evidence = append(f.Evidence, "listening instead: "+c.Describe())
 		}
