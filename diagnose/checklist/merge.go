@@ -12,6 +12,7 @@ func mergeDuplicates(r *diagnose.Report) {
 		k := key{f.Check, f.Cause, f.Upstream, f.Summary}
 		if i, ok := first[k]; ok && f.Upstream != "" {
 			out[i].Evidence = append(out[i].Evidence, f.Evidence...)
+			out[i].Count += f.Count
 			continue
 		}
 		first[k] = len(out)
@@ -48,6 +49,7 @@ func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 			into.Evidence = append(into.Evidence, f.Summary)
 		}
 		into.Evidence = append(into.Evidence, f.Evidence...)
+		into.Count += f.Count
 		if f.Seen.After(into.Seen) {
 			into.Seen = f.Seen
 		}
@@ -81,6 +83,7 @@ func foldProxyLevel(fs []diagnose.Finding) []diagnose.Finding {
 		}
 		into := &fs[j]
 		into.Evidence = append([]string{f.Summary}, into.Evidence...)
+		into.Count += f.Count
 		if f.Seen.After(into.Seen) {
 			into.Seen = f.Seen
 		}

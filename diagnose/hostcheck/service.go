@@ -71,7 +71,7 @@ func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bo
 	f := newFinding(diagnose.CheckService, cause.ConnectionRefused, u.label)
 	f.Summary = fmt.Sprintf("nothing listens on %s", addr)
 	f.Evidence = []string{fmt.Sprintf("no listening socket on %s in /proc/net/tcp and /proc/net/tcp6", joinAddrs(u.addrs))}
-	f.Fix = fmt.Sprintf("start the application so that it listens on %s, or change %s%s to where it listens", addr, dir, where)
+	f.Fix = fmt.Sprintf("start the application so that it listens on %s (`systemctl status <app>`; `journalctl -u <app> -n 50` tells why it stopped), or change %s%s to where it listens (`ss -tlnp` lists what listens where)", addr, dir, where)
 	cands := candidateApps(addr, ls, ups)
 	switch {
 	case len(cands) == 1:
