@@ -88,6 +88,10 @@ type Finding struct {
 	// Failing is true when the finding explains failures that happen now
 	// (counted in logs or seen by a probe), false for a risk.
 	Failing bool `json:"failing"`
+	// Count is how many failures of this cause at this upstream the logs
+	// counted over the window (--since); 0 when none was counted (a probe
+	// or a lint alone).
+	Count int64 `json:"count,omitempty"`
 }
 
 // Skipped is a check that could not run, and why.
@@ -124,8 +128,10 @@ func RunbookFor(label string) string {
 }
 
 // Sort orders findings most severe first; within a severity, what fails
-// now before a risk, then newest evidence first, then by check, upstream
-// and cause so that the order is stable.
+// now before a risk, then what the logs counted (the 502s clients got)
+// before what only a probe or a lint found, the most counted first, then
+// newest evidence first, then by check, upstream and cause so that the
+// order is stable.
 func Sort(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -134,6 +140,9 @@ func Sort(fs []Finding) {
 		}
 		if a.Failing != b.Failing {
 			return a.Failing
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
 		}
 		if !a.Seen.Equal(b.Seen) {
 			return a.Seen.After(b.Seen)

@@ -14,13 +14,15 @@ func TestSortMostSevereAndFailingFirst(t *testing.T) {
 		{Severity: Critical, Check: CheckLogs, Summary: "old", Failing: true, Seen: now.Add(-time.Hour)},
 		{Severity: Critical, Check: CheckConfig, Summary: "not failing"},
 		{Severity: Critical, Check: CheckLogs, Summary: "new", Failing: true, Seen: now},
+		{Severity: Critical, Check: CheckLogs, Summary: "counted 2", Failing: true, Seen: now.Add(-2 * time.Hour), Count: 2},
+		{Severity: Critical, Check: CheckLogs, Summary: "counted 40", Failing: true, Seen: now.Add(-3 * time.Hour), Count: 40},
 	}
 	Sort(fs)
 	var got []string
 	for _, f := range fs {
 		got = append(got, f.Summary)
 	}
-	want := []string{"new", "old", "not failing", "risk", "i"}
+	want := []string{"counted 40", "counted 2", "new", "old", "not failing", "risk", "i"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("order %v, want %v", got, want)

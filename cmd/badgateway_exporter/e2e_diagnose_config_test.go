@@ -125,6 +125,12 @@ type ownNginx struct{ conf, url string }
 // location in its one server, on a free loopback port, until the test ends.
 func startNginxConf(t *testing.T, mainExtra, location string) ownNginx {
 	t.Helper()
+	return startNginxEvents(t, "worker_connections 64;", mainExtra, location)
+}
+
+// startNginxEvents is startNginxConf with events as the events block.
+func startNginxEvents(t *testing.T, events, mainExtra, location string) ownNginx {
+	t.Helper()
 	bin := nginxtest.RequireBinary(t)
 	dir := t.TempDir()
 	port := loopback.FreeTCPPort(t)
@@ -135,7 +141,7 @@ worker_processes 1;
 %[2]s
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log info;
-events { worker_connections 64; }
+events { %[5]s }
 http {
     access_log %[1]s/access.log;
     client_body_temp_path %[1]s/client_body;
@@ -148,7 +154,7 @@ http {
         %[4]s
     }
 }
-`, dir, mainExtra, port, location)
+`, dir, mainExtra, port, location, events)
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,8 @@ func failureSummary(r probe.Result) string {
 	switch {
 	case r.Cause == cause.None:
 		return fmt.Sprintf("%s fails the probe: %s", r.Upstream, r.Err)
+	case r.Cause == cause.DNSFailure:
+		return fmt.Sprintf("%s: %s", r.Upstream, probeDNSSummary(hostOf(r.Upstream), r.Err))
 	case meaning == "":
 		return fmt.Sprintf("%s: %s", r.Upstream, r.Cause)
 	}

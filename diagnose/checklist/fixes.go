@@ -34,7 +34,7 @@ func fixFor(t probe.Target, r probe.Result, d *nginxconf.Directive) string {
 	case cause.TLSVerifyFailed:
 		return fmt.Sprintf("the certificate of %s is not trusted: set proxy_ssl_trusted_certificate to its CA and proxy_ssl_name to its name (HAProxy: ca-file, verifyhost), or renew it", r.Address)
 	case cause.DNSFailure:
-		return fmt.Sprintf("the name %s does not resolve from this host (getent hosts %s): change %s to a name that resolves or an IP address", hostOf(t.Address), hostOf(t.Address), at)
+		return probeDNSFix(hostOf(t.Address), r.Err, at)
 	case cause.UnhealthyStatus:
 		return statusFix(t, r, d)
 	}

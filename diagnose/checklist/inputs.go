@@ -22,9 +22,14 @@ type Inputs struct {
 	Proxies     []*Proxy
 	Targets     []probe.Target // every upstream, with file:line in Where
 	Unprobeable []probe.Unprobeable
-	Logs        []LogFile     // the logs the configurations name
-	LogsRead    []string      // the files the logs check read (Checked.Logs)
-	Since       time.Duration // the log window (--since)
+	Logs        []LogFile // the logs the configurations name
+	LogsRead    []string  // the files the logs check read (Checked.Logs)
+	// ProxyLog are the newest error-log lines of failures of the proxy
+	// itself (proxy_resource_exhausted: "worker_connections are not
+	// enough", out of file descriptors) in the window, oldest first: the
+	// logs check keeps them for the host checks, which run after it.
+	ProxyLog []string
+	Since    time.Duration // the log window (--since)
 
 	checked  diagnose.Checked
 	resolver *net.Resolver

@@ -27,7 +27,12 @@ func configFindings(ctx context.Context, in *Inputs, o *Options, res *net.Resolv
 		}
 		if p.Nginx != nil {
 			fs = append(fs, lintNginx(ctx, p.Nginx, o.Timeout, res)...)
-			sf, ss := socketFindings(p.Nginx, in.Targets, in.directivesByWhere())
+			sf, ss := socketFindings("nginx", nginxRunsAs(p.Nginx), in.Targets, in.directivesByWhere())
+			fs = append(fs, sf...)
+			skipped = append(skipped, ss...)
+		}
+		if p.Kind == "haproxy" {
+			sf, ss := socketFindings("haproxy", haproxyRunsAs(p.File), in.Targets, nil)
 			fs = append(fs, sf...)
 			skipped = append(skipped, ss...)
 		}
@@ -126,15 +131,36 @@ func lintVariablePass(ctx context.Context, cfg *nginxconf.Config, d *nginxconf.D
 	if err == nil {
 		return nil
 	}
+	summary := fmt.Sprintf("%s does not exist at nginx's resolver %s (NXDOMAIN or no address): every request to that location gets 502", name, server)
+	fix := fmt.Sprintf("change `%s` at %s to a name that resolves at %s (or an IP address), or add %s to that DNS server", set.String(), set.Where(), server, name)
+	switch dnsOutcomeOf(err) {
+	case dnsNoAnswer:
+		// nginx logs "could not be resolved (110: Operation timed out)" and
+		// answers 502 as for a name that does not exist: critical too.
+		summary = fmt.Sprintf("nginx's resolver %s did not answer for %s within %v: nginx logs \"could not be resolved (110: Operation timed out)\" and every request to that location gets 502", server, name, timeout)
+		fix = fmt.Sprintf("the DNS server %s does not answer: check that it runs and that port 53 to it is open (`dig @%s -p %s %s`), or change `%s` at %s to one that answers (127.0.0.11 in Docker, 127.0.0.53 with systemd-resolved)",
+			server, hostOf(server), portOf(server), name, resolver.String(), resolver.Where())
+	case dnsOther:
+		summary = fmt.Sprintf("nginx's resolver %s fails for %s (%v): every request to that location gets 502", server, name, err)
+		fix = fmt.Sprintf("the DNS server %s fails for %s (`dig @%s -p %s %s` shows its answer): fix it, or change `%s` at %s to one that answers", server, name, hostOf(server), portOf(server), name, resolver.String(), resolver.Where())
+	}
 	return &diagnose.Finding{
 		Severity: diagnose.Critical, Check: diagnose.CheckConfig, Cause: cause.DNSFailure.String(), Upstream: upstream, Failing: true,
-		Summary: fmt.Sprintf("%s does not resolve with nginx's resolver %s: every request to that location gets 502", name, server),
+		Summary: summary,
 		Evidence: []string{fmt.Sprintf("lookup %s at %s: %v", name, server, err),
 			fmt.Sprintf("%s: %s", set.Where(), set.String()), fmt.Sprintf("%s: %s", d.Where(), d.String()),
 			fmt.Sprintf("%s: %s", resolver.Where(), resolver.String())},
-		Fix:     fmt.Sprintf("change `%s` at %s to a name that resolves at %s (or an IP address), or add %s to that DNS server", set.String(), set.Where(), server, name),
+		Fix:     fix,
 		Runbook: diagnose.RunbookFor(cause.DNSFailure.String()),
 	}
+}
+
+// portOf is the port of "host:port", "53" when there is none.
+func portOf(addr string) string {
+	if _, p, err := net.SplitHostPort(addr); err == nil {
+		return p
+	}
+	return "53"
 }
 
 // lookupSet finds the innermost `set $var value` that applies.

@@ -77,11 +77,18 @@ func TestLintVariablePass(t *testing.T) {
 	if len(bad) != 1 || bad[0].Severity != diagnose.Critical || bad[0].Upstream != "gone.diag.test:8080" || !strings.Contains(bad[0].Fix, "`set $b gone.diag.test`") {
 		t.Fatalf("NXDOMAIN: %+v", bad)
 	}
+	if !strings.Contains(bad[0].Summary, "gone.diag.test does not exist at nginx's resolver "+dns) {
+		t.Errorf("NXDOMAIN summary %q", bad[0].Summary)
+	}
 	silent := probetest.DNSServer(t, map[string]probetest.Answer{"slow.diag.test": {Drop: true}})
 	start := time.Now()
 	fs = lintNginx(context.Background(), loadNginx(t, `resolver `+silent+`; server { listen 127.0.0.1:1; location / { set $b slow.diag.test; proxy_pass http://$b; } }`), 500*time.Millisecond, nil)
-	if len(fs) != 1 || fs[0].Cause != "dns_failure" {
+	if len(fs) != 1 || fs[0].Cause != "dns_failure" || fs[0].Severity != diagnose.Critical {
 		t.Fatalf("a resolver that never answers: %+v", fs)
+	}
+	if !strings.HasPrefix(fs[0].Summary, "nginx's resolver "+silent+" did not answer for slow.diag.test") || strings.Contains(fs[0].Summary, "does not exist") ||
+		!strings.Contains(fs[0].Fix, "the DNS server "+silent+" does not answer") || !strings.Contains(fs[0].Fix, "`resolver "+silent+"` at ") {
+		t.Errorf("a resolver that never answers: summary %q fix %q", fs[0].Summary, fs[0].Fix)
 	}
 	t.Logf("a silent resolver took %v", time.Since(start))
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
@@ -31,9 +32,25 @@ func LogWindow(_ context.Context, in *Inputs) ([]diagnose.Finding, []diagnose.Sk
 	}
 	res := logwindow.Read(files, logwindow.Options{Since: in.Since})
 	in.LogsRead = append(in.LogsRead, res.Logs...)
+	in.ProxyLog = append(in.ProxyLog, proxyLines(&res.Summary)...)
 	fs := foldShares(res.Findings())
 	fs = append(fs, tieToConfig(in, &res.Summary, fs)...)
 	return fs, append(skipped, res.Skipped...)
+}
+
+// proxyLines are the evidence lines of the proxy's own resource failures,
+// oldest first (the summary keeps them newest first).
+func proxyLines(s *logwindow.Summary) []string {
+	var out []string
+	for _, cc := range s.Proxy {
+		if cc.Cause != cause.ProxyResourceExhausted {
+			continue
+		}
+		for i := len(cc.Evidence) - 1; i >= 0; i-- {
+			out = append(out, cc.Evidence[i])
+		}
+	}
+	return out
 }
 
 // foldShares makes the request share of an upstream ("N requests, M 5xx,

@@ -12,12 +12,13 @@ func mergeDuplicates(r *diagnose.Report) {
 		k := key{f.Check, f.Cause, f.Upstream, f.Summary}
 		if i, ok := first[k]; ok && f.Upstream != "" {
 			out[i].Evidence = append(out[i].Evidence, f.Evidence...)
+			out[i].Count += f.Count
 			continue
 		}
 		first[k] = len(out)
 		out = append(out, f)
 	}
-	r.Findings = foldProbeIntoService(out)
+	r.Findings = foldProxyLevel(foldProbeIntoService(out))
 }
 
 // foldProbeIntoService folds the critical findings of one cause at one
@@ -48,6 +49,41 @@ func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 			into.Evidence = append(into.Evidence, f.Summary)
 		}
 		into.Evidence = append(into.Evidence, f.Evidence...)
+		into.Count += f.Count
+		if f.Seen.After(into.Seen) {
+			into.Seen = f.Seen
+		}
+		drop[i] = true
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// foldProxyLevel folds the logs check's count of a failure of the proxy
+// itself (no upstream) into the host check's finding of the same cause,
+// which names the directive to raise: one finding, with the count as
+// evidence.
+func foldProxyLevel(fs []diagnose.Finding) []diagnose.Finding {
+	host := map[string]int{} // cause → index of the network finding
+	for i, f := range fs {
+		if _, ok := host[f.Cause]; !ok && f.Check == diagnose.CheckNetwork && f.Upstream == "" && f.Cause != "" {
+			host[f.Cause] = i
+		}
+	}
+	drop := make([]bool, len(fs))
+	for i, f := range fs {
+		j, ok := host[f.Cause]
+		if !ok || f.Check != diagnose.CheckLogs || f.Upstream != "" {
+			continue
+		}
+		into := &fs[j]
+		into.Evidence = append([]string{f.Summary}, into.Evidence...)
+		into.Count += f.Count
 		if f.Seen.After(into.Seen) {
 			into.Seen = f.Seen
 		}

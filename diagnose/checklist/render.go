@@ -11,12 +11,17 @@ import (
 // textWidth is the width text output wraps at.
 const textWidth = 80
 
-// WriteText writes the report for a terminal: a summary line, then each
-// finding, most severe first, wrapped at 80 columns, then what was skipped.
+// WriteText writes the report for a terminal: the answer first (the top
+// critical finding's summary), a line of counts and what was looked at,
+// then each finding, most severe first, wrapped at 80 columns, then what
+// was skipped.
 func WriteText(w io.Writer, r *diagnose.Report) error {
 	diagnose.Sort(r.Findings)
 	var b strings.Builder
-	b.WriteString(summaryLine(r) + "\n")
+	if a := answer(r); a != "" {
+		wrap(&b, "", a)
+	}
+	wrap(&b, "", summaryLine(r))
 	for _, f := range r.Findings {
 		b.WriteString("\n")
 		head := strings.ToUpper(f.Severity.String())
@@ -45,6 +50,23 @@ func WriteText(w io.Writer, r *diagnose.Report) error {
 	return err
 }
 
+// answer is the first line a person reads: the top critical finding
+// (what explains most of the 502s) and how many failures the logs counted
+// for it; "" when nothing is critical (the summary line says so).
+func answer(r *diagnose.Report) string {
+	for _, f := range r.Findings {
+		if f.Severity != diagnose.Critical {
+			continue
+		}
+		a := "502s: " + f.Summary
+		if f.Count > 0 && !strings.Contains(f.Summary, " × ") {
+			a += fmt.Sprintf("; %d × %s in the last %s", f.Count, f.Cause, r.Checked.Since)
+		}
+		return a
+	}
+	return ""
+}
+
 // summaryLine counts the findings and says what was looked at.
 func summaryLine(r *diagnose.Report) string {
 	var n [3]int
@@ -57,24 +79,28 @@ func summaryLine(r *diagnose.Report) string {
 	if what == "" {
 		what = "no proxy"
 	}
-	verdict := "nothing critical found"
-	if n[diagnose.Critical] > 0 {
-		verdict = "502s explained below"
-	}
 	ups := "upstreams"
 	if len(r.Checked.Upstreams) == 1 {
 		ups = "upstream"
 	}
-	return fmt.Sprintf("diagnose: %d critical, %d warning, %d info (%s; %d %s; since %s): %s",
-		n[0], n[1], n[2], what, len(r.Checked.Upstreams), ups, r.Checked.Since, verdict)
+	crit := fmt.Sprintf("%d critical", n[diagnose.Critical])
+	switch {
+	case n[diagnose.Critical] == 0:
+		crit = "nothing critical found"
+	case n[diagnose.Critical] > 1:
+		crit += fmt.Sprintf(" (%d more below)", n[diagnose.Critical]-1)
+	}
+	return fmt.Sprintf("diagnose: %s, %d warning, %d info; %s, %d %s, logs since %s",
+		crit, n[diagnose.Warning], n[diagnose.Info], what, len(r.Checked.Upstreams), ups, r.Checked.Since)
 }
 
 // wrap writes s after prefix, wrapped at textWidth with the continuation
-// lines indented like the text after the prefix.
+// lines indented like the text after the prefix. A short `quoted command`
+// is kept on one line.
 func wrap(b *strings.Builder, prefix, s string) {
 	indent := strings.Repeat(" ", len(prefix))
 	line, empty := prefix, true
-	for _, word := range strings.Fields(s) {
+	for _, word := range wrapWords(s) {
 		if !empty && len(line)+1+len(word) > textWidth {
 			b.WriteString(line + "\n")
 			line, empty = indent, true
@@ -88,11 +114,40 @@ func wrap(b *strings.Builder, prefix, s string) {
 	b.WriteString(line + "\n")
 }
 
+// maxQuoted is the longest `quoted span` wrap keeps whole.
+const maxQuoted = 40
+
+// wrapWords splits s at blanks, keeping a `quoted span` of at most
+// maxQuoted bytes as one word.
+func wrapWords(s string) []string {
+	fields := strings.Fields(s)
+	var out []string
+	for i := 0; i < len(fields); i++ {
+		w := fields[i]
+		if strings.Count(w, "`")%2 == 1 { // opens a span: join up to its end
+			j, joined := i, w
+			for j+1 < len(fields) && len(joined) <= maxQuoted && strings.Count(joined, "`")%2 == 1 {
+				j++
+				joined += " " + fields[j]
+			}
+			if strings.Count(joined, "`")%2 == 0 && len(joined) <= maxQuoted {
+				w, i = joined, j
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // WriteMarkdown writes the report for pasting into a ticket.
 func WriteMarkdown(w io.Writer, r *diagnose.Report) error {
 	diagnose.Sort(r.Findings)
 	var b strings.Builder
-	fmt.Fprintf(&b, "## badgateway_exporter diagnose\n\n%s\n\n", summaryLine(r))
+	fmt.Fprintf(&b, "## badgateway_exporter diagnose\n\n")
+	if a := answer(r); a != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdCell(a))
+	}
+	fmt.Fprintf(&b, "%s\n\n", summaryLine(r))
 	if len(r.Findings) > 0 {
 		b.WriteString("| severity | cause | upstream | summary |\n|---|---|---|---|\n")
 		for _, f := range r.Findings {

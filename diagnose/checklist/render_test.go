@@ -76,3 +76,46 @@ func TestWrapKeepsWordsAndIndents(t *testing.T) {
 		t.Fatalf("%d words", got)
 	}
 }
+
+func TestWrapKeepsShortCommandsWhole(t *testing.T) {
+	var b strings.Builder
+	wrap(&b, "  fix: ", strings.Repeat("word ", 13)+"(`ss -tlnp` lists what listens) `"+strings.Repeat("long ", 20)+"` `unclosed a b")
+	out := b.String()
+	if !strings.Contains(out, "`ss -tlnp`") {
+		t.Errorf("a short command was split:\n%s", out)
+	}
+	if strings.Contains(out, "`"+strings.Repeat("long ", 19)+"long`") {
+		t.Errorf("a long span was kept whole:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "`unclosed a b") {
+		t.Errorf("an unclosed quote lost words:\n%s", out)
+	}
+}
+
+// TestWriteTextAnswerFirst: the first line is the top critical finding
+// with the failures counted; the counts line follows.
+func TestWriteTextAnswerFirst(t *testing.T) {
+	r := sampleReport()
+	r.Findings[1].Count = 37
+	r.Findings = append(r.Findings, diagnose.Finding{Severity: diagnose.Critical, Check: diagnose.CheckConnectivity, Cause: "connection_refused",
+		Upstream: "127.0.0.1:1", Failing: true, Summary: "not counted"})
+	var b bytes.Buffer
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if !strings.HasPrefix(lines[0], "502s: 127.0.0.1:5000: connection_refused (nothing listens") ||
+		!strings.Contains(lines[0]+" "+lines[1], "37 × connection_refused in the last 15m") {
+		t.Errorf("first lines:\n%s", strings.Join(lines[:4], "\n"))
+	}
+	if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), "diagnose: 2 critical (1 more below), 1 warning, 0 info; nginx, 1 upstream, logs since 15m") {
+		t.Errorf("counts line:\n%s", b.String())
+	}
+	var healthy bytes.Buffer
+	if err := WriteText(&healthy, &diagnose.Report{Checked: diagnose.Checked{Proxies: []string{"nginx"}, Since: "15m"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(healthy.String(), "diagnose: nothing critical found, 0 warning, 0 info; nginx, 0 upstreams") {
+		t.Errorf("healthy:\n%s", healthy.String())
+	}
+}

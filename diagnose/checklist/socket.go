@@ -29,25 +29,37 @@ type workerUser struct {
 	where       string // the user directive, or why the default
 }
 
-// socketFindings checks each unix socket an nginx upstream names against
-// the worker user: the diagnose command runs as root and its probe gets
-// through, while nginx's workers get "Permission denied" (a connect needs
-// write permission on the socket and search permission on each directory).
-func socketFindings(cfg *nginxconf.Config, targets []probe.Target, directives map[string][]*nginxconf.Directive) ([]diagnose.Finding, []diagnose.Skipped) {
+// socketFindings checks each unix socket an upstream of the proxy kind
+// names against the user the proxy connects as (nginx's workers, HAProxy
+// after it drops root): the diagnose command runs as root and its probe
+// gets through, while the proxy gets "Permission denied" (a connect needs
+// write permission on the socket and search permission on each
+// directory). runsAs returns that user; nil when it cannot be known (the
+// reason is listed as skipped).
+func socketFindings(kind string, runsAs func() (*workerUser, string, error), targets []probe.Target, directives map[string][]*nginxconf.Directive) ([]diagnose.Finding, []diagnose.Skipped) {
 	var fs []diagnose.Finding
 	var u *workerUser
+	who, runs := "nginx workers", "run"
+	if kind == "haproxy" {
+		who, runs = "HAProxy", "runs"
+	}
 	for _, t := range targets {
 		path, ok := strings.CutPrefix(t.Address, "unix:")
-		if !ok || t.Proxy != "nginx" || strings.HasPrefix(path, "@") {
+		if !ok || t.Proxy != kind || strings.HasPrefix(path, "@") {
 			continue
 		}
 		if _, err := os.Stat(path); err != nil {
 			continue // missing: the probe says socket_not_found
 		}
 		if u == nil {
+			var unknown string
 			var err error
-			if u, err = nginxWorkerUser(cfg); err != nil {
-				return fs, []diagnose.Skipped{{Check: diagnose.CheckConfig, Reason: fmt.Sprintf("unix socket permissions: %v", err)}}
+			if u, unknown, err = runsAs(); err != nil || u == nil {
+				reason := unknown
+				if err != nil {
+					reason = err.Error()
+				}
+				return fs, []diagnose.Skipped{{Check: diagnose.CheckConfig, Reason: fmt.Sprintf("%s unix socket permissions: %s", kind, reason)}}
 			}
 		}
 		if u.uid == 0 {
@@ -62,15 +74,38 @@ func socketFindings(cfg *nginxconf.Config, targets []probe.Target, directives ma
 		if denied != path {
 			fix = fmt.Sprintf("let %s reach the socket: chmod o+x %s (or move the socket to a directory %s can search, e.g. /run/<app>/), or change `user` (%s)", u.name, denied, u.name, u.where)
 		}
+		upstream := t.Address
+		if kind == "haproxy" && t.Upstream != "" { // HAProxy labels backend/server
+			upstream = t.Upstream
+		}
 		fs = append(fs, diagnose.Finding{
-			Severity: diagnose.Critical, Check: diagnose.CheckConfig, Cause: cause.PermissionDenied.String(), Upstream: t.Address, Failing: true,
-			Summary:  fmt.Sprintf("nginx workers (user %s) cannot open %s: every request to it gets 502", u.name, path),
-			Evidence: []string{evidence, fmt.Sprintf("nginx workers run as %s:%s (%s)", u.name, u.group, u.where), configEvidence(t, pickDirective(directives[t.Where], t))},
+			Severity: diagnose.Critical, Check: diagnose.CheckConfig, Cause: cause.PermissionDenied.String(), Upstream: upstream, Failing: true,
+			Summary:  fmt.Sprintf("%s (user %s) cannot open %s: every request to it gets 502", who, u.name, path),
+			Evidence: []string{evidence, fmt.Sprintf("%s %s as %s:%s (%s)", who, runs, u.name, u.group, u.where), configEvidence(t, pickDirective(directives[t.Where], t))},
 			Fix:      fix,
 			Runbook:  diagnose.RunbookFor(cause.PermissionDenied.String()),
 		})
 	}
 	return fs, nil
+}
+
+// nginxRunsAs is socketFindings' runsAs for nginx.
+func nginxRunsAs(cfg *nginxconf.Config) func() (*workerUser, string, error) {
+	return func() (*workerUser, string, error) {
+		u, err := nginxWorkerUser(cfg)
+		return u, "", err
+	}
+}
+
+// haproxyRunsAs is socketFindings' runsAs for HAProxy.
+func haproxyRunsAs(path string) func() (*workerUser, string, error) {
+	return func() (*workerUser, string, error) {
+		u, ok, err := haproxyUser(path)
+		if err == nil && !ok {
+			return nil, "no user or uid in the global section of " + path + ": HAProxy keeps the user that starts it (not known here)", nil
+		}
+		return u, "", err
+	}
 }
 
 // nginxWorkerUser reads the user directive of the main context.

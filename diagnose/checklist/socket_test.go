@@ -36,7 +36,7 @@ func TestSocketFindingsComparesModeWithTheWorkerUser(t *testing.T) {
 		if err := os.Chmod(dir, dirMode); err != nil {
 			t.Fatal(err)
 		}
-		fs, skipped := socketFindings(cfg, targets, nil)
+		fs, skipped := socketFindings("nginx", nginxRunsAs(cfg), targets, nil)
 		if len(skipped) != 0 {
 			t.Fatalf("skipped %+v", skipped)
 		}
@@ -62,7 +62,78 @@ func TestSocketFindingsComparesModeWithTheWorkerUser(t *testing.T) {
 		t.Errorf("root workers: %d findings", n)
 	}
 	cfg.Directives[0].Args = []string{"no-such-user-diag"}
-	if fs, skipped := socketFindings(cfg, targets, nil); len(fs) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "no-such-user-diag") {
+	if fs, skipped := socketFindings("nginx", nginxRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "no-such-user-diag") {
 		t.Errorf("unknown user: %+v %+v", fs, skipped)
+	}
+}
+
+// TestSocketFindingsHAProxy: a HAProxy server on a unix socket (a path or
+// unix@) is checked against the user and group of HAProxy's global
+// section, which it switches to after binding.
+func TestSocketFindingsHAProxy(t *testing.T) {
+	dir, err := os.MkdirTemp("", "hasock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "app.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	if err := os.Chmod(sock, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "haproxy.cfg")
+	write := func(global string) {
+		t.Helper()
+		text := "global\n" + global + "\n  log stdout local0 # user root in a comment\ndefaults\n  mode http\n  # user root\nbackend app\n  server s1 unix@" + sock + "\n  server s2 " + sock + "\n"
+		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	targets := []probe.Target{
+		{Address: "unix:" + sock, Proxy: "haproxy", Upstream: "app/s1", Group: "app", Where: cfg + ":8"},
+		{Address: "unix:" + sock, Proxy: "nginx", Where: "n.conf:3"}, // not HAProxy's
+	}
+	write("  user nobody\n  group nogroup")
+	fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil)
+	if len(skipped) != 0 || len(fs) != 1 {
+		t.Fatalf("findings %+v skipped %+v", fs, skipped)
+	}
+	f := fs[0]
+	if f.Cause != "permission_denied" || f.Upstream != "app/s1" || !strings.HasPrefix(f.Summary, "HAProxy (user nobody) cannot open "+sock) ||
+		!strings.Contains(f.Fix, "chown nobody:nogroup "+sock) || !strings.Contains(f.Fix, cfg+":2") ||
+		!strings.Contains(strings.Join(f.Evidence, "\n"), "HAProxy runs as nobody:nogroup") {
+		t.Errorf("finding %+v", f)
+	}
+	if err := os.Chmod(sock, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 {
+		t.Errorf("0666 socket: %+v", fs)
+	}
+	if err := os.Chmod(sock, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write("  uid 0")
+	if fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 0 {
+		t.Errorf("uid 0: %+v %+v", fs, skipped)
+	}
+	write("  maxconn 100")
+	if fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "keeps the user that starts it") {
+		t.Errorf("no user: %+v %+v", fs, skipped)
+	}
+	write("  user no-such-user-diag")
+	if fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "no-such-user-diag") {
+		t.Errorf("unknown user: %+v %+v", fs, skipped)
+	}
+	write("  user " + strings.Repeat("x", 2<<20)) // a line longer than the scanner takes
+	if fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 1 {
+		t.Errorf("huge line: %+v %+v", fs, skipped)
 	}
 }

@@ -42,6 +42,7 @@ func tieToConfig(in *Inputs, s *logwindow.Summary, fs []diagnose.Finding) []diag
 				continue
 			}
 			u := s.Upstream(f.Upstream)
+			f.Summary = fmt.Sprintf("%s did not answer within %s %v; %s", f.Upstream, st.directive, st.dur, strings.Replace(f.Summary, " from "+f.Upstream, "", 1))
 			f.Evidence = append(f.Evidence, st.evidence())
 			f.Fix = fmt.Sprintf("%s answers slower than %s %v: fix the slow endpoint (find it in the app's slow-request log), or if such answers are expected raise `%s %s;` at %s",
 				f.Upstream, st.directive, st.dur, st.directive, suggestTimeout(st.dur, u), st.where)

@@ -13,7 +13,9 @@
 //   - ServiceFindings(listeners, targets) gives one critical finding
 //     (CheckService) per upstream on this host where nothing listens:
 //     connection_refused, or socket_not_found for a missing unix socket,
-//     naming a plausible application listening on another port.
+//     naming the application that listens on another port when the
+//     evidence points at one (candidateApps), listing up to 3 when several
+//     remain.
 //   - NetworkChecks(ctx, targets, NetworkOptions) gives findings
 //     (CheckNetwork) for firewall rules that drop or reject an upstream's
 //     port (iptables-save, ip6tables-save, nft -j list ruleset), no route

@@ -178,3 +178,20 @@ func TestNetworkWorkerConnections(t *testing.T) {
 		t.Fatalf("%+v", fs)
 	}
 }
+
+func TestWorkerConnectionsLimit(t *testing.T) {
+	for line, want := range map[string]int{
+		"2026/12/02 03:00:00 [alert] 10#10: 512 worker_connections are not enough":                               512,
+		"2026/12/02 03:00:00 [alert] 10#10: *5 4 worker_connections are not enough while connecting to upstream": 4,
+		"worker_connections are not enough":                               0,
+		" worker_connections are not enough":                              0,
+		"99999999999999999999999 worker_connections are not enough":       0,
+		"\xff\xfe 7 worker_connections are not enough":                    7,
+		"a connect() failed":                                              0,
+		strings.Repeat("9", 1<<16) + " worker_connections are not enough": 0,
+	} {
+		if got := WorkerConnectionsLimit(line); got != want {
+			t.Errorf("%.60q: %d, want %d", line, got, want)
+		}
+	}
+}

@@ -1,32 +1,18 @@
 package hostcheck
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/netip"
 	"os"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
-
-// notAnApp are command names (comm, at most 15 bytes) that listen on a
-// host but are never the application a proxy forwards to: the proxies
-// themselves, the exporter, and system daemons.
-var notAnApp = map[string]bool{
-	"nginx": true, "haproxy": true, "apache2": true, "httpd": true, "caddy": true, "traefik": true, "envoy": true,
-	"badgateway_expo": true, "sshd": true, "systemd": true, "systemd-resolve": true, "init": true,
-	"dnsmasq": true, "named": true, "unbound": true, "chronyd": true, "ntpd": true, "cupsd": true,
-	"rpcbind": true, "master": true, "exim4": true, "sendmail": true, "dockerd": true, "containerd": true,
-	"docker-proxy": true, "kubelet": true, "rsyslogd": true, "avahi-daemon": true, "smbd": true, "nmbd": true,
-	"snmpd": true, "postgres": true, "mysqld": true, "mariadbd": true, "redis-server": true, "memcached": true,
-	"mongod": true, "prometheus": true, "node_exporter": true, "alertmanager": true,
-}
 
 // ServiceFindings answers "does anything listen there?" for each upstream
 // on this host (loopback, the host's own addresses from net.Interfaces,
@@ -85,67 +71,38 @@ func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bo
 	f := newFinding(diagnose.CheckService, cause.ConnectionRefused, u.label)
 	f.Summary = fmt.Sprintf("nothing listens on %s", addr)
 	f.Evidence = []string{fmt.Sprintf("no listening socket on %s in /proc/net/tcp and /proc/net/tcp6", joinAddrs(u.addrs))}
-	f.Fix = fmt.Sprintf("start the application so that it listens on %s, or change %s%s to where it listens", addr, dir, where)
-	if alt, ok := likelyApp(addr, ls, ups); ok {
+	f.Fix = fmt.Sprintf("start the application so that it listens on %s (`systemctl status <app>`; `journalctl -u <app> -n 50` tells why it stopped), or change %s%s to where it listens (`ss -tlnp` lists what listens where)", addr, dir, where)
+	cands := candidateApps(addr, ls, ups)
+	switch {
+	case len(cands) == 1:
+		alt := cands[0]
 		f.Summary += fmt.Sprintf("; %s listens on %s — %s%s", alt.Owner(), alt.Addr, dir, where)
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s listens on %s: %s", alt.Owner(), alt.Addr, alt.Line))
+		f.Evidence = append(f.Evidence, "listening instead: "+alt.Describe())
 		use := netip.AddrPortFrom(addr.Addr(), alt.Addr.Port())
 		if !covers(alt, use) {
 			use = alt.Addr
 		}
 		f.Fix = fmt.Sprintf("change %s%s to %s (where %s listens), or make the application listen on %s",
 			dir, where, use, alt.Owner(), addr)
-	} else if u.target.Where != "" {
+	case len(cands) > 1:
+		shown := cands[:min(len(cands), maxCandidates)]
+		var names, pids []string
+		for _, c := range shown {
+			names = append(names, fmt.Sprintf("%s (%s)", c.Addr, strings.TrimPrefix(fmt.Sprintf("%s, pid %d", c.Command, c.PID), ", ")))
+			pids = append(pids, strconv.Itoa(c.PID))
+			f.Evidence = append(f.Evidence, "listening instead: "+c.Describe())
+		}
+		more := ""
+		if len(cands) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(cands)-len(shown))
+		}
+		f.Summary += fmt.Sprintf(" — %s%s; other applications listen on %s%s", dir, where, strings.Join(names, ", "), more)
+		f.Fix = fmt.Sprintf("start the application so that it listens on %s, or change %s%s to where it listens: one of %s%s (`ps -o pid,user,args -p %s` tells which is the app)",
+			addr, dir, where, strings.Join(names, ", "), more, strings.Join(pids, ","))
+	case u.target.Where != "":
 		f.Summary += fmt.Sprintf(" — %s%s", dir, where)
 	}
 	return f, true
-}
-
-// likelyApp picks the listener most likely to be the application meant for
-// addr: a known process that is not a proxy or system daemon and that is no
-// other upstream, preferring one reachable at addr's IP, then an
-// unprivileged port, then the nearest port.
-func likelyApp(addr netip.AddrPort, ls []Listener, ups []upstream) (Listener, bool) {
-	var cands []Listener
-	for _, l := range ls {
-		if l.Network == "unix" || l.PID == 0 || notAnApp[l.Command] || isUpstream(l, ups) {
-			continue
-		}
-		cands = append(cands, l)
-	}
-	if len(cands) == 0 {
-		return Listener{}, false
-	}
-	score := func(l Listener) (int, int, int) {
-		reach := 1
-		if covers(l, netip.AddrPortFrom(addr.Addr(), l.Addr.Port())) {
-			reach = 0
-		}
-		priv := 0
-		if l.Addr.Port() < 1024 {
-			priv = 1
-		}
-		return reach, priv, abs(int(l.Addr.Port()) - int(addr.Port()))
-	}
-	return slices.MinFunc(cands, func(a, b Listener) int {
-		ar, ap, ad := score(a)
-		br, bp, bd := score(b)
-		return cmp.Or(cmp.Compare(ar, br), cmp.Compare(ap, bp), cmp.Compare(ad, bd),
-			cmp.Compare(a.Addr.Port(), b.Addr.Port()), strings.Compare(a.Network, b.Network))
-	}), true
-}
-
-// isUpstream reports whether l serves one of the upstreams: it is someone's
-// backend already, not a candidate for a lost one.
-func isUpstream(l Listener, ups []upstream) bool {
-	for _, u := range ups {
-		for _, a := range u.addrs {
-			if covers(l, a) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // unixFinding is the finding of a unix socket upstream where nothing

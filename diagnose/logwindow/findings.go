@@ -54,6 +54,7 @@ func (s *Summary) causeFinding(upstream, from string, cc CauseCount) diagnose.Fi
 		Runbook:  diagnose.RunbookFor(cc.Cause.String()),
 		Seen:     cc.Last,
 		Failing:  true,
+		Count:    cc.Count,
 	}
 }
 
