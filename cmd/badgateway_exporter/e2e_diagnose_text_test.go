@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,8 +47,13 @@ func TestDiagnoseTextAnswersFirst(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
-	if want := "502s: nothing listens on " + dead + " — proxy_pass at " + ngx.conf + ":18; 3 × connection_refused in the last 15m diagnose: 3 critical (2 more below), 0 warning"; !strings.HasPrefix(flat, want) {
-		t.Errorf("the answer is not first: want prefix\n%s", want)
+	// Between the address and the directive the answer may name other
+	// processes listening on this host (other test binaries, here): which
+	// ones depends on what else runs, so any is accepted.
+	want := regexp.MustCompile("^502s: nothing listens on " + regexp.QuoteMeta(dead) + "(; [^—]* listens on [^—]*)? — proxy_pass at " +
+		regexp.QuoteMeta(ngx.conf) + `:18; 3 × connection_refused in the last 15m diagnose: 3 critical \(2 more below\), 0 warning`)
+	if !want.MatchString(flat) {
+		t.Errorf("the answer is not first: want\n%s", want)
 	}
 	deadAt, slowAt, unusedAt := strings.Index(out, "CRITICAL  connection_refused  "+dead), strings.Index(out, "CRITICAL  read_timeout  "+slow), strings.Index(out, "CRITICAL  connection_refused  "+unused)
 	if deadAt < 0 || slowAt < deadAt || unusedAt < slowAt {
