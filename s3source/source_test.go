@@ -4,8 +4,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/badgateway/badgateway_exporter/internal/s3test"
 )
@@ -117,4 +122,45 @@ func padded(i int) string {
 		i /= 10
 	}
 	return string(d)
+}
+
+// The position of an object is saved before the object counts in
+// badgateway_s3_objects_total: whoever sees the metric grow and then kills
+// the exporter (as TestEndToEndS3 does) gets no object read twice.
+func TestPositionSavedBeforeObjectCounts(t *testing.T) {
+	srv := s3test.Start(t, bucket)
+	keys := []string{albKey("2026/12/01", "2350", "10.0.1.7"), albKey("2026/12/01", "2355", "10.0.1.7"), albKey("2026/12/02", "0000", "10.0.1.7")}
+	for _, k := range keys {
+		srv.Put(t, bucket, k, s3test.Gzip(t, linesOf(k, 10)...))
+	}
+	m := NewMetrics(prometheus.NewRegistry())
+	var mu sync.Mutex
+	var seen []float64 // objects_total when each position was saved
+	ts := startTestSource(t, srv, Options{
+		Prefix: "AWSLogs/123456789012/elasticloadbalancing/eu-west-1/", FromBeginning: true, Metrics: m,
+		Save: func(Position) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, testutil.ToFloat64(m.Objects))
+			return nil
+		},
+	})
+	ts.waitDone(t, len(keys))
+	deadline := time.Now().Add(60 * time.Second)
+	for ts.objects() != float64(len(keys)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("objects_total = %v, want %d", ts.objects(), len(keys))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) < len(keys) {
+		t.Fatalf("%d saves for %d objects", len(seen), len(keys))
+	}
+	for i, v := range seen[:len(keys)] {
+		if v != float64(i) {
+			t.Errorf("save %d happened with objects_total = %v: the object counted before its position was saved", i, v)
+		}
+	}
 }
