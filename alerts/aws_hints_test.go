@@ -19,16 +19,7 @@ import (
 // share, and the Lambda error_reason table, which only an ALB logs.
 func awsCauses(t *testing.T) (shared, lambda []string) {
 	t.Helper()
-	b, err := os.ReadFile("../docs/causes.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(b), "## 2c. AWS load balancers")
-	if !ok {
-		t.Fatal("docs/causes.md has no section 2c (AWS load balancers)")
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	byStatus, byReason, ok := strings.Cut(section, "Lambda targets")
+	byStatus, byReason, ok := strings.Cut(awsSection(t), "Lambda targets")
 	if !ok {
 		t.Fatal("docs/causes.md section 2c has no Lambda table")
 	}
@@ -65,6 +56,21 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// awsSection returns section 2c of docs/causes.md.
+func awsSection(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../docs/causes.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "## 2c. AWS load balancers")
+	if !ok {
+		t.Fatal("docs/causes.md has no section 2c (AWS load balancers)")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	return section
 }
 
 func contains(list []string, s string) bool {
