@@ -34,11 +34,12 @@ func apacheCauses(t *testing.T) []string {
 // TestFixHintsPerProxy: wherever an alert gives nginx's fix for a cause
 // that Apache's error log reports, it gives Apache's own fix (its
 // directives and AH code) for proxy="apache", ahead of the generic one;
-// HAProxy's fixes come ahead of the generic one too.
+// HAProxy's and the AWS load balancers' fixes (aws_hints_test.go) come
+// ahead of the generic one too, each labelled with its proxy's name.
 func TestFixHintsPerProxy(t *testing.T) {
 	apache := apacheCauses(t)
-	clause := regexp.MustCompile(`\{\{- (?:if|else if) and \(eq \$labels\.proxy "([a-z]+)"\) \(eq \$labels\.cause "([a-z_]+)"\) \}\} Fix \(([^)]+)\): `)
-	names := map[string]string{"apache": "Apache httpd", "haproxy": "HAProxy"}
+	clause := regexp.MustCompile(`\{\{- (?:if|else if) and \(eq \$labels\.proxy "([a-z_]+)"\) \(eq \$labels\.cause "([a-z_]+)"\) \}\} Fix \(([^)]+)\): `)
+	names := map[string]string{"apache": "Apache httpd", "haproxy": "HAProxy", "aws_alb": "AWS ALB", "aws_elb": "AWS Classic ELB"}
 	checked := 0
 	for _, r := range loadRules(t) {
 		desc := r.Annotations["description"]
