@@ -23,11 +23,13 @@ func mergeDuplicates(r *diagnose.Report) {
 
 // foldProbeIntoService folds the critical findings of one cause at one
 // upstream into one: the service check's (its fix names the process that
-// listens elsewhere), else the probe's; the other's evidence, and the log
+// listens elsewhere), else the network check's (the firewall rule, route,
+// SELinux boolean or OOM kill that explains the failure, with the command
+// that undoes it), else the probe's; the others' evidence, and the log
 // lines counted, become evidence of it.
 func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 	type key struct{ cause, upstream string }
-	rank := map[string]int{diagnose.CheckService: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
+	rank := map[string]int{diagnose.CheckService: 4, diagnose.CheckNetwork: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
 	foldable := func(f diagnose.Finding) bool {
 		return rank[f.Check] > 0 && f.Upstream != "" && f.Cause != "" && f.Severity == diagnose.Critical
 	}

@@ -8,34 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/internal/loopback"
+	"github.com/badgateway/badgateway_exporter/internal/netnstest"
 	"github.com/badgateway/badgateway_exporter/internal/nginxtest"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
 // End-to-end scenarios of issue 12 with a real nginx, each in a network
 // namespace of its own so that only its processes listen on loopback.
-
-// waitListening polls until addr accepts a connection.
-func waitListening(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s does not listen: %v", addr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // discoverNginx returns the upstreams of the running nginx's configuration,
 // as diagnose finds them.
@@ -80,8 +63,8 @@ func TestScenarioAppOnOtherPort(t *testing.T) {
 	}
 	configured := loopback.ClosedTCPAddr(t) // nothing listens there
 	appAddr := loopback.FreeTCPAddr(t)
-	pid := startApp(t, "bgwapp", appAddr)
-	waitListening(t, appAddr)
+	pid := netnstest.StartApp(t, "bgwapp", appAddr)
+	netnstest.WaitListening(t, appAddr)
 	n := nginxtest.Start(t, fmt.Sprintf(`server {
     listen {{listen}};
     location / {
@@ -119,10 +102,10 @@ func TestScenarioFirewallDrop(t *testing.T) {
 	if !inNetns(t) {
 		return
 	}
-	requireTool(t, "iptables", "iptables")
+	netnstest.RequireTool(t, "iptables", "iptables")
 	backend := loopback.FreeTCPAddr(t)
-	startApp(t, "bgwbackend", backend)
-	waitListening(t, backend)
+	netnstest.StartApp(t, "bgwbackend", backend)
+	netnstest.WaitListening(t, backend)
 	n := nginxtest.Start(t, fmt.Sprintf(`server {
     listen {{listen}};
     location / {
@@ -134,7 +117,7 @@ func TestScenarioFirewallDrop(t *testing.T) {
 		t.Fatalf("status %d before the rule, want 200", s)
 	}
 	_, port, _ := net.SplitHostPort(backend)
-	mustRun(t, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", port, "-j", "DROP")
+	netnstest.MustRun(t, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", port, "-j", "DROP")
 	if s := getStatus(t, n); s != 504 {
 		t.Fatalf("status %d with the DROP rule, want 504 (connect timed out)", s)
 	}
@@ -163,7 +146,7 @@ func TestScenarioFirewallDrop(t *testing.T) {
 	}
 	t.Logf("finding: %s\nevidence: %s\nfix: %s", f.Summary, f.Evidence[0], f.Fix)
 	args := strings.Fields(del)
-	mustRun(t, args[0], args[1:]...)
+	netnstest.MustRun(t, args[0], args[1:]...)
 	if s := getStatus(t, n); s != 200 {
 		t.Fatalf("status %d after the fix, want 200", s)
 	}
