@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,6 +38,19 @@ var namespaces atomic.Int64
 // the only interface.
 func InNamespace(t *testing.T, prefix string, ipSetup ...[]string) bool {
 	t.Helper()
+	return inNamespace(t, prefix, "", ipSetup)
+}
+
+// InNamespaceHosts is InNamespace with hosts as the namespace's /etc/hosts
+// (`ip netns exec` bind-mounts /etc/netns/NS/hosts there), e.g. to make
+// localhost resolve to ::1 first.
+func InNamespaceHosts(t *testing.T, prefix, hosts string, ipSetup ...[]string) bool {
+	t.Helper()
+	return inNamespace(t, prefix, hosts, ipSetup)
+}
+
+func inNamespace(t *testing.T, prefix, hosts string, ipSetup [][]string) bool {
+	t.Helper()
 	if os.Getenv(EnvChild) != "" {
 		ifs, err := net.Interfaces()
 		if err != nil || len(ifs) != 1 || ifs[0].Flags&net.FlagLoopback == 0 {
@@ -58,6 +72,9 @@ func InNamespace(t *testing.T, prefix string, ipSetup ...[]string) bool {
 		if out, err := exec.Command(ip, args...).CombinedOutput(); err != nil {
 			t.Fatalf("ip %v: %v: %s", args, err, out)
 		}
+	}
+	if hosts != "" {
+		writeHosts(t, ns, hosts)
 	}
 	run("netns", "add", ns)
 	t.Cleanup(func() {
@@ -132,5 +149,21 @@ func WaitListening(t testing.TB, addr string) {
 			t.Fatalf("%s does not listen: %v", addr, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// writeHosts writes /etc/netns/ns/hosts, removed when the test ends.
+func writeHosts(t *testing.T, ns, hosts string) {
+	t.Helper()
+	dir := filepath.Join("/etc/netns", ns)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.RemoveAll(dir)
+		_ = os.Remove("/etc/netns") // only when empty: another namespace may use it
+	})
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
