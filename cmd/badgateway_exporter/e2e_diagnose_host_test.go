@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,8 +43,8 @@ func TestDiagnoseAppOnOtherPort(t *testing.T) {
 	f := topFinding(t, r, code, stderr)
 	where := ngx.ConfigPath() + ":" + fmt.Sprint(lineNumber(t, ngx.ConfigPath(), "proxy_pass"))
 	expectTop(t, f, "connection_refused", configured, fmt.Sprintf("change proxy_pass at %s to %s", where, appAddr))
-	if want := fmt.Sprintf("bgwapp (pid %d) listens on %s", pid, appAddr); !strings.Contains(f.Summary, want) {
-		t.Errorf("summary %q does not name the app: %q", f.Summary, want)
+	if want := fmt.Sprintf("nothing listens on %s; bgwapp (pid %d) listens on %s — proxy_pass at %s", configured, pid, appAddr, where); f.Summary != want {
+		t.Errorf("summary\n%q, want\n%q", f.Summary, want)
 	}
 	if !hasEvidence(f, "answered 502") {
 		t.Errorf("the --url status is not tied to the finding: %q", f.Evidence)
@@ -80,8 +81,11 @@ func TestDiagnoseFirewallDropOnBackendPort(t *testing.T) {
 	if t.Failed() {
 		t.Logf("all findings: %+v\nchecked: %+v", r.Findings, r.Checked)
 	}
-	if !hasEvidence(f, "iptables filter/INPUT: -A INPUT -p tcp -m tcp --dport "+port+" -j DROP") {
-		t.Errorf("evidence %q lacks the rule", f.Evidence)
+	if rule := "iptables filter/INPUT: -A INPUT -p tcp -m tcp --dport " + port + " -j DROP"; !slices.Contains(f.Evidence, rule) {
+		t.Errorf("evidence %q lacks the rule %q", f.Evidence, rule)
+	}
+	if !strings.HasPrefix(f.Summary, "firewall iptables filter/INPUT drops TCP to "+backend) || !hasEvidence(f, "answered 504") {
+		t.Errorf("summary %q, evidence %q", f.Summary, f.Evidence)
 	}
 	args := strings.Fields(del)
 	netnstest.MustRun(t, args[0], args[1:]...)

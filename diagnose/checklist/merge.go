@@ -51,19 +51,10 @@ func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 			into.Evidence = append(into.Evidence, f.Summary)
 		}
 		into.Evidence = append(into.Evidence, f.Evidence...)
-		into.Count += f.Count
-		if f.Seen.After(into.Seen) {
-			into.Seen = f.Seen
-		}
+		absorb(into, f)
 		drop[i] = true
 	}
-	out := fs[:0]
-	for i, f := range fs {
-		if !drop[i] {
-			out = append(out, f)
-		}
-	}
-	return out
+	return without(fs, drop)
 }
 
 // foldProxyLevel folds the logs check's count of a failure of the proxy
@@ -85,12 +76,22 @@ func foldProxyLevel(fs []diagnose.Finding) []diagnose.Finding {
 		}
 		into := &fs[j]
 		into.Evidence = append([]string{f.Summary}, into.Evidence...)
-		into.Count += f.Count
-		if f.Seen.After(into.Seen) {
-			into.Seen = f.Seen
-		}
+		absorb(into, f)
 		drop[i] = true
 	}
+	return without(fs, drop)
+}
+
+// absorb adds the count and the newest sighting of f, folded into into.
+func absorb(into *diagnose.Finding, f diagnose.Finding) {
+	into.Count += f.Count
+	if f.Seen.After(into.Seen) {
+		into.Seen = f.Seen
+	}
+}
+
+// without returns fs without the findings drop marks (in place).
+func without(fs []diagnose.Finding, drop []bool) []diagnose.Finding {
 	out := fs[:0]
 	for i, f := range fs {
 		if !drop[i] {
