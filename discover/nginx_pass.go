@@ -150,24 +150,28 @@ func flag(cfg *nginxconf.Config, parents []*nginxconf.Directive, name string) bo
 }
 
 // literalHostHeader is the value of `proxy_set_header Host VALUE` when it
-// has no variable. As in nginx, the innermost level that sets any header
-// decides: the levels above are not inherited.
+// has no variable.
 func literalHostHeader(cfg *nginxconf.Config, parents []*nginxconf.Directive) string {
+	for _, d := range ProxySetHeaders(cfg, parents) {
+		if strings.EqualFold(d.Arg(0), "Host") && !strings.Contains(d.Arg(1), "$") {
+			return d.Arg(1)
+		}
+	}
+	return ""
+}
+
+// ProxySetHeaders returns the proxy_set_header directives in force where
+// parents end: as in nginx, the innermost level that sets any header
+// decides, and the levels above are not inherited.
+func ProxySetHeaders(cfg *nginxconf.Config, parents []*nginxconf.Directive) []*nginxconf.Directive {
 	levels := [][]*nginxconf.Directive{cfg.Directives}
 	for _, p := range parents {
 		levels = append(levels, p.Block)
 	}
 	for i := len(levels) - 1; i >= 0; i-- {
-		sets := nginxconf.Find(levels[i], "proxy_set_header")
-		if len(sets) == 0 {
-			continue
+		if sets := nginxconf.Find(levels[i], "proxy_set_header"); len(sets) > 0 {
+			return sets
 		}
-		for _, d := range sets {
-			if strings.EqualFold(d.Arg(0), "Host") && !strings.Contains(d.Arg(1), "$") {
-				return d.Arg(1)
-			}
-		}
-		return ""
 	}
-	return ""
+	return nil
 }

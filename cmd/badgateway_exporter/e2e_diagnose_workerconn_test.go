@@ -15,9 +15,10 @@ import (
 // (one is its listening socket) gets parallel requests to a slow app and
 // logs "4 worker_connections are not enough". diagnose reads that from
 // the error log and names the directive, its file:line and the values to
-// set.
+// set. The app answers after 2 s, so that the 12 requests overlap even
+// when a loaded machine starts them slowly.
 func TestDiagnoseWorkerConnectionsNotEnough(t *testing.T) {
-	slow := backend.Slow(t, 500*time.Millisecond)
+	slow := backend.Slow(t, 2*time.Second)
 	ngx := startNginxEvents(t, "worker_connections 4;", "", "location / { proxy_pass http://"+slow+"; }")
 	client := &http.Client{Timeout: 30 * time.Second}
 	var wg sync.WaitGroup

@@ -14,10 +14,10 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
@@ -87,7 +87,7 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 		return nil, ErrNothingToDiagnose
 	}
 	r := &diagnose.Report{Time: o.Now().UTC(), Checked: in.checked}
-	r.Checked.Since = shortDuration(o.Since)
+	r.Checked.Since = logwindow.FormatSince(o.Since)
 	resolver := o.Resolver
 	if resolver == nil {
 		resolver = in.resolver
@@ -133,16 +133,4 @@ func plugIn(ctx context.Context, r *diagnose.Report, in *Inputs, check PlugIn, m
 	r.Findings = append(r.Findings, fs...)
 	r.Checked.Skipped = append(r.Checked.Skipped, skipped...)
 	r.Checked.Ran = append(r.Checked.Ran, names...)
-}
-
-// shortDuration writes 15m for 15m0s and 1h for 1h0m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/nginxconf"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
@@ -206,23 +207,12 @@ func lintKeepalive(cfg *nginxconf.Config, d *nginxconf.Directive, parents []*ngi
 }
 
 // headerValue is the value proxy_set_header gives a header where parents
-// end (the innermost level that sets any header decides, as in nginx).
+// end (see discover.ProxySetHeaders).
 func headerValue(cfg *nginxconf.Config, parents []*nginxconf.Directive, name string) (string, bool) {
-	levels := [][]*nginxconf.Directive{cfg.Directives}
-	for _, p := range parents {
-		levels = append(levels, p.Block)
-	}
-	for i := len(levels) - 1; i >= 0; i-- {
-		sets := nginxconf.Find(levels[i], "proxy_set_header")
-		if len(sets) == 0 {
-			continue
+	for _, d := range discover.ProxySetHeaders(cfg, parents) {
+		if strings.EqualFold(d.Arg(0), name) {
+			return d.Arg(1), true
 		}
-		for _, d := range sets {
-			if strings.EqualFold(d.Arg(0), name) {
-				return d.Arg(1), true
-			}
-		}
-		return "", false
 	}
 	return "", false
 }

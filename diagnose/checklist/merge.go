@@ -23,11 +23,13 @@ func mergeDuplicates(r *diagnose.Report) {
 
 // foldProbeIntoService folds the critical findings of one cause at one
 // upstream into one: the service check's (its fix names the process that
-// listens elsewhere), else the probe's; the other's evidence, and the log
+// listens elsewhere), else the network check's (the firewall rule, route,
+// SELinux boolean or OOM kill that explains the failure, with the command
+// that undoes it), else the probe's; the others' evidence, and the log
 // lines counted, become evidence of it.
 func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 	type key struct{ cause, upstream string }
-	rank := map[string]int{diagnose.CheckService: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
+	rank := map[string]int{diagnose.CheckService: 4, diagnose.CheckNetwork: 3, diagnose.CheckConnectivity: 2, diagnose.CheckLogs: 1}
 	foldable := func(f diagnose.Finding) bool {
 		return rank[f.Check] > 0 && f.Upstream != "" && f.Cause != "" && f.Severity == diagnose.Critical
 	}
@@ -49,19 +51,10 @@ func foldProbeIntoService(fs []diagnose.Finding) []diagnose.Finding {
 			into.Evidence = append(into.Evidence, f.Summary)
 		}
 		into.Evidence = append(into.Evidence, f.Evidence...)
-		into.Count += f.Count
-		if f.Seen.After(into.Seen) {
-			into.Seen = f.Seen
-		}
+		absorb(into, f)
 		drop[i] = true
 	}
-	out := fs[:0]
-	for i, f := range fs {
-		if !drop[i] {
-			out = append(out, f)
-		}
-	}
-	return out
+	return without(fs, drop)
 }
 
 // foldProxyLevel folds the logs check's count of a failure of the proxy
@@ -83,12 +76,22 @@ func foldProxyLevel(fs []diagnose.Finding) []diagnose.Finding {
 		}
 		into := &fs[j]
 		into.Evidence = append([]string{f.Summary}, into.Evidence...)
-		into.Count += f.Count
-		if f.Seen.After(into.Seen) {
-			into.Seen = f.Seen
-		}
+		absorb(into, f)
 		drop[i] = true
 	}
+	return without(fs, drop)
+}
+
+// absorb adds the count and the newest sighting of f, folded into into.
+func absorb(into *diagnose.Finding, f diagnose.Finding) {
+	into.Count += f.Count
+	if f.Seen.After(into.Seen) {
+		into.Seen = f.Seen
+	}
+}
+
+// without returns fs without the findings drop marks (in place).
+func without(fs []diagnose.Finding, drop []bool) []diagnose.Finding {
 	out := fs[:0]
 	for i, f := range fs {
 		if !drop[i] {

@@ -33,3 +33,42 @@ func TestMergeFoldsTheLogCountsIntoTheProbeFinding(t *testing.T) {
 		t.Fatalf("%+v", r.Findings)
 	}
 }
+
+// A firewall rule (the network check) explains a probe's timeout: the rule,
+// with the command that deletes it, is the one finding, and the probe's
+// and the logs' evidence back it.
+func TestMergeFoldsTheProbeAndLogsIntoTheNetworkFinding(t *testing.T) {
+	seen := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	up := "127.0.0.1:5000"
+	r := &diagnose.Report{Findings: []diagnose.Finding{
+		{Severity: diagnose.Critical, Check: diagnose.CheckConnectivity, Cause: "connect_timeout", Upstream: up, Summary: "p", Evidence: []string{"probe"}, Failing: true},
+		{Severity: diagnose.Critical, Check: diagnose.CheckLogs, Cause: "connect_timeout", Upstream: up, Summary: "3 × connect_timeout", Evidence: []string{"line"}, Count: 3, Seen: seen, Failing: true},
+		{Severity: diagnose.Critical, Check: diagnose.CheckNetwork, Cause: "connect_timeout", Upstream: up, Summary: "firewall drops", Evidence: []string{"rule"},
+			Fix: "delete the rule: iptables -D INPUT -p tcp -m tcp --dport 5000 -j DROP", Failing: true},
+	}}
+	mergeDuplicates(r)
+	diagnose.Sort(r.Findings)
+	if len(r.Findings) != 1 {
+		t.Fatalf("%d findings, want 1: %+v", len(r.Findings), r.Findings)
+	}
+	f := r.Findings[0]
+	if f.Check != diagnose.CheckNetwork || !strings.Contains(f.Fix, "iptables -D") || f.Count != 3 || !f.Seen.Equal(seen) ||
+		strings.Join(f.Evidence, "|") != "rule|probe|3 × connect_timeout|line" {
+		t.Fatalf("%+v", f)
+	}
+}
+
+// The service check (nothing listens; the app is elsewhere) still wins
+// over a network finding of the same cause and upstream.
+func TestMergeKeepsTheServiceFindingOverTheNetworkOne(t *testing.T) {
+	up := "127.0.0.1:5000"
+	r := &diagnose.Report{Findings: []diagnose.Finding{
+		{Severity: diagnose.Critical, Check: diagnose.CheckNetwork, Cause: "connection_refused", Upstream: up, Summary: "n", Evidence: []string{"rule"}},
+		{Severity: diagnose.Critical, Check: diagnose.CheckService, Cause: "connection_refused", Upstream: up, Summary: "s", Evidence: []string{"listens elsewhere"}},
+	}}
+	mergeDuplicates(r)
+	if len(r.Findings) != 1 || r.Findings[0].Check != diagnose.CheckService ||
+		strings.Join(r.Findings[0].Evidence, "|") != "listens elsewhere|rule" {
+		t.Fatalf("%+v", r.Findings)
+	}
+}

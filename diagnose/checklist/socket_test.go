@@ -12,20 +12,7 @@ import (
 )
 
 func TestSocketFindingsComparesModeWithTheWorkerUser(t *testing.T) {
-	dir, err := os.MkdirTemp("", "socktest")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "app.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
+	dir, sock := listenUnix(t, "socktest")
 	cfg := &nginxconf.Config{File: "n.conf", Directives: []*nginxconf.Directive{{Name: "user", Args: []string{"nobody", "nogroup"}, File: "n.conf", Line: 1}}}
 	targets := []probe.Target{{Address: "unix:" + sock, Proxy: "nginx", Where: "n.conf:9"}, {Address: "unix:" + filepath.Join(dir, "missing.sock"), Proxy: "nginx"}}
 	check := func(mode, dirMode os.FileMode) (string, int) {
@@ -71,20 +58,7 @@ func TestSocketFindingsComparesModeWithTheWorkerUser(t *testing.T) {
 // unix@) is checked against the user and group of HAProxy's global
 // section, which it switches to after binding.
 func TestSocketFindingsHAProxy(t *testing.T) {
-	dir, err := os.MkdirTemp("", "hasock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "app.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
+	dir, sock := listenUnix(t, "hasock")
 	if err := os.Chmod(sock, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -136,4 +110,26 @@ func TestSocketFindingsHAProxy(t *testing.T) {
 	if fs, skipped := socketFindings("haproxy", haproxyRunsAs(cfg), targets, nil); len(fs) != 0 || len(skipped) != 1 {
 		t.Errorf("huge line: %+v %+v", fs, skipped)
 	}
+}
+
+// listenUnix listens on app.sock in a new directory (mode 0755, under the
+// system's temporary directory, which any user may traverse) until the
+// test ends.
+func listenUnix(t *testing.T, prefix string) (dir, sock string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sock = filepath.Join(dir, "app.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return dir, sock
 }

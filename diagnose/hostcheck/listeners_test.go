@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/badgateway/badgateway_exporter/internal/e2ebin"
+	"github.com/badgateway/badgateway_exporter/internal/netnstest"
 	"net"
 	"os"
 	"path/filepath"
@@ -87,7 +88,7 @@ func TestListenersUnprivileged(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "list")
-	if err := copyFile(self, bin); err != nil {
+	if err := netnstest.CopyFile(self, bin); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/internal/netnstest"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
@@ -61,7 +62,7 @@ func TestFirewallRejectLive(t *testing.T) {
 		defer ln.Close() // open until the end: no port is handed out twice
 		addr := ln.Addr().String()
 		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-		mustRun(t, c.tool, "-A", "INPUT", "-p", "tcp", "--dport", port, "-j", "REJECT", "--reject-with", c.with)
+		netnstest.MustRun(t, c.tool, "-A", "INPUT", "-p", "tcp", "--dport", port, "-j", "REJECT", "--reject-with", c.with)
 		fs, skipped := NetworkChecks(context.Background(), []probe.Target{{Address: addr}}, NetworkOptions{KernelLog: noKernelLog})
 		got := dialCause(t, addr)
 		if len(fs) != 1 || fs[0].Cause != got.String() || fs[0].Upstream != addr {
@@ -70,7 +71,7 @@ func TestFirewallRejectLive(t *testing.T) {
 		fix := fs[0].Fix
 		cmd := fix[strings.Index(fix, c.tool+" -D"):strings.Index(fix, " (and")]
 		args := strings.Fields(cmd)
-		mustRun(t, args[0], args[1:]...)
+		netnstest.MustRun(t, args[0], args[1:]...)
 		if got := dialCause(t, addr); got != cause.None {
 			t.Fatalf("%s %s: after %q a connect still fails: %s", c.tool, c.with, cmd, got)
 		}
@@ -90,9 +91,9 @@ func TestNftLive(t *testing.T) {
 	defer ln.Close()
 	addr := ln.Addr().String()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	mustRun(t, "nft", "add", "table", "inet", "bgw")
-	mustRun(t, "nft", "add", "chain", "inet", "bgw", "input", "{ type filter hook input priority 0; policy accept; }")
-	mustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port, "counter", "reject", "with", "tcp", "reset")
+	netnstest.MustRun(t, "nft", "add", "table", "inet", "bgw")
+	netnstest.MustRun(t, "nft", "add", "chain", "inet", "bgw", "input", "{ type filter hook input priority 0; policy accept; }")
+	netnstest.MustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port, "counter", "reject", "with", "tcp", "reset")
 	ln6, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func TestNftLive(t *testing.T) {
 	defer ln6.Close()
 	addr6 := ln6.Addr().String()
 	port6 := strconv.Itoa(ln6.Addr().(*net.TCPAddr).Port)
-	mustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port6, "reject", "with", "icmpx", "type", "admin-prohibited")
+	netnstest.MustRun(t, "nft", "add", "rule", "inet", "bgw", "input", "tcp", "dport", port6, "reject", "with", "icmpx", "type", "admin-prohibited")
 	fs6, _ := NetworkChecks(context.Background(), []probe.Target{{Address: addr6}}, NetworkOptions{KernelLog: noKernelLog})
 	if got := dialCause(t, addr6); len(fs6) != 1 || fs6[0].Cause != got.String() {
 		t.Fatalf("icmpx admin-prohibited to %s: connect gets %s; findings %+v", addr6, got, fs6)
@@ -115,7 +116,7 @@ func TestNftLive(t *testing.T) {
 	}
 	cmd := f.Fix[strings.Index(f.Fix, "nft delete"):strings.Index(f.Fix, " (and")]
 	args := strings.Fields(cmd)
-	mustRun(t, args[0], args[1:]...)
+	netnstest.MustRun(t, args[0], args[1:]...)
 	if got := dialCause(t, addr); got != cause.None {
 		t.Fatalf("after %q: %s", cmd, got)
 	}

@@ -19,15 +19,13 @@ var errShrank = errors.New("file shrank while being read")
 // long the line. When lo > 0 the first line found at lo may be the tail of
 // a longer line: Partial says so.
 type backScanner struct {
-	r         io.ReaderAt
+	lineHeads
 	lo        int64
 	pos       int64 // end (exclusive) of the next line to return; < lo when done
 	blockSize int
-	maxLine   int
 
 	block      []byte
-	blockStart int64  // file offset of block[0]; the block covers [blockStart, blockStart+len(block))
-	head       []byte // buffer of line heads that span blocks
+	blockStart int64 // file offset of block[0]; the block covers [blockStart, blockStart+len(block))
 	err        error
 }
 
@@ -42,7 +40,7 @@ type backLine struct {
 
 // newBackScanner scans [lo, end) of r.
 func newBackScanner(r io.ReaderAt, lo, end int64, blockSize, maxLine int) *backScanner {
-	s := &backScanner{r: r, lo: lo, pos: end, blockSize: blockSize, maxLine: maxLine, blockStart: end}
+	s := &backScanner{lineHeads: lineHeads{r: r, maxLine: maxLine}, lo: lo, pos: end, blockSize: blockSize, blockStart: end}
 	if end > lo {
 		// A final '\n' ends the last line; it does not start an empty one.
 		if b, err := s.byteAt(end - 1); err != nil {
@@ -107,25 +105,40 @@ func (s *backScanner) prev() (l backLine, ok bool) {
 	}
 	s.pos = start - 1
 	l = backLine{Start: start, Full: end - start, Partial: start == s.lo && s.lo > 0}
-	keep := min(end-start, int64(s.maxLine))
-	if start >= s.blockStart && start+keep <= s.blockStart+int64(len(s.block)) {
-		l.Text = s.block[start-s.blockStart : start-s.blockStart+keep]
-		return l, true
-	}
-	if cap(s.head) < int(keep) {
-		s.head = make([]byte, s.maxLine)
-	}
-	s.head = s.head[:keep]
-	if n, err := s.r.ReadAt(s.head, start); n < len(s.head) {
-		if err == nil || err == io.EOF {
-			err = errShrank
-		}
-		s.err = err
+	if l.Text, s.err = s.text(s.block, s.blockStart, start, end-start); s.err != nil {
 		return backLine{}, false
 	}
-	l.Text = s.head
 	return l, true
 }
 
 // Err returns the error that ended the scan, nil at the start of the range.
 func (s *backScanner) Err() error { return s.err }
+
+// lineHeads reads the first maxLine bytes of lines, for both scanners.
+type lineHeads struct {
+	r       io.ReaderAt
+	maxLine int
+	head    []byte // buffer of line heads that span blocks
+}
+
+// text returns the first maxLine bytes of the line of length full at
+// start: a slice of block (which begins at file offset blockStart) when it
+// holds them, else read from r into the head buffer, valid until the next
+// call. A file that ends before them is errShrank.
+func (h *lineHeads) text(block []byte, blockStart, start, full int64) ([]byte, error) {
+	keep := min(full, int64(h.maxLine))
+	if start >= blockStart && start+keep <= blockStart+int64(len(block)) {
+		return block[start-blockStart : start-blockStart+keep], nil
+	}
+	if cap(h.head) < int(keep) {
+		h.head = make([]byte, h.maxLine)
+	}
+	h.head = h.head[:keep]
+	if n, err := h.r.ReadAt(h.head, start); n < len(h.head) {
+		if err == nil || err == io.EOF {
+			err = errShrank
+		}
+		return nil, err
+	}
+	return h.head, nil
+}

@@ -11,19 +11,17 @@ import (
 // backScanner returns them: without '\n', cut to their first maxLine bytes,
 // a last line without '\n' included. Memory is one block and one line head.
 type fwdScanner struct {
-	r         io.ReaderAt
+	lineHeads
 	off, end  int64
 	blockSize int
-	maxLine   int
 
 	buf      []byte
 	bufStart int64
-	head     []byte
 	err      error
 }
 
 func newFwdScanner(r io.ReaderAt, off, end int64, blockSize, maxLine int) *fwdScanner {
-	return &fwdScanner{r: r, off: off, end: end, blockSize: blockSize, maxLine: maxLine, bufStart: off}
+	return &fwdScanner{lineHeads: lineHeads{r: r, maxLine: maxLine}, off: off, end: end, blockSize: blockSize, bufStart: off}
 }
 
 // fill reads the block starting at off.
@@ -80,23 +78,9 @@ func (s *fwdScanner) next() (l backLine, ok bool) {
 		s.off++
 	}
 	l = backLine{Start: start, Full: end - start}
-	keep := min(end-start, int64(s.maxLine))
-	if s.covers(start) && start+keep <= s.bufStart+int64(len(s.buf)) {
-		l.Text = s.buf[start-s.bufStart : start-s.bufStart+keep]
-		return l, true
-	}
-	if cap(s.head) < int(keep) {
-		s.head = make([]byte, s.maxLine)
-	}
-	s.head = s.head[:keep]
-	if n, err := s.r.ReadAt(s.head, start); n < len(s.head) {
-		if err == nil || err == io.EOF {
-			err = errShrank
-		}
-		s.err = err
+	if l.Text, s.err = s.text(s.buf, s.bufStart, start, end-start); s.err != nil {
 		return backLine{}, false
 	}
-	l.Text = s.head
 	return l, true
 }
 
