@@ -26,11 +26,16 @@ func (r *Record) readApache() {
 	r.Request = r.value(p.fRequest)
 	r.RequestTime = r.apacheRequestTime()
 	r.Attempts = r.Attempts[:0]
+	// A worker's name is a URL: one with a space or a comma in its address
+	// is not one (an attempt's fields never hold the separators of nginx's
+	// lists), and gives no attempt.
 	if w := r.value(p.fAddr); len(w) > 0 && string(w) != "-" {
-		r.Attempts = append(r.Attempts, UpstreamAttempt{
-			Upstream: apacheWorkerAddress(w), Status: r.Status, ResponseSeconds: r.RequestTime,
-			HeaderSeconds: -1, ConnectSeconds: -1, ResponseLength: -1,
-		})
+		if addr := apacheWorkerAddress(w); len(addr) > 0 && !bytes.ContainsAny(addr, " \t,") {
+			r.Attempts = append(r.Attempts, UpstreamAttempt{
+				Upstream: addr, Status: r.Status, ResponseSeconds: r.RequestTime,
+				HeaderSeconds: -1, ConnectSeconds: -1, ResponseLength: -1,
+			})
+		}
 	}
 	s := string(r.Status)
 	r.Generated, r.GeneratedGuessed = len(s) == 3 && (s == "502" || s == "504"), len(s) == 3 && s[0] == '5'
