@@ -7,7 +7,9 @@
 #   packaging tests rpm (rpm -qlp), systemd (systemd-analyze verify) and
 #   docker.io (the release image is built and run on a dockerd the test
 #   starts with --bridge=none --iptables=false; the compose stack is not run),
-#   and chromium (renders the /diagnose page headless; screenshots go to test-artifacts/).
+#   iptables and nftables (firewall rules the diagnose tests set in network
+#   namespaces), and chromium (renders the /diagnose page headless;
+#   screenshots go to test-artifacts/).
 # The end-to-end tests never skip here: a missing binary fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
