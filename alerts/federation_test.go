@@ -25,6 +25,7 @@ type fedExporter struct {
 	server   string
 	errors   map[[2]string]int // {upstream, cause} -> lines in the second batch
 	statuses map[string]int    // status -> lines in the second batch
+	disabled map[string]int    // upstream -> "temporarily disabled" lines in the second batch
 
 	exp              *exportertest.Exporter
 	errorLog, access string
@@ -68,6 +69,13 @@ func (f *fedExporter) write(t *testing.T, count func(n int) int) {
 				i, fedErrorLine[k[1]], f.server, k[0], f.server)
 		}
 	}
+	for upstream, n := range f.disabled {
+		for range count(n) {
+			i++
+			fmt.Fprintf(&errs, "2026/12/02 03:04:05 [warn] 77#77: *%d upstream server temporarily disabled while connecting to upstream, client: 127.0.0.1, server: %s, request: \"GET / HTTP/1.1\", upstream: \"http://%s/\", host: \"%s\"\n",
+				i, f.server, upstream, f.server)
+		}
+	}
 	for status, n := range f.statuses {
 		for range count(n) {
 			fmt.Fprintf(&acc, "127.0.0.1 [02/Dec/2026:03:04:05 +0000] \"GET / HTTP/1.1\" %s 10.0.0.1:8080 %s 0.010 0.010\n", status, status)
@@ -105,7 +113,8 @@ func TestFederation(t *testing.T) {
 	exps := []*fedExporter{
 		{server: "site1.test",
 			errors:   map[[2]string]int{{"10.0.0.1:8080", "connection_refused"}: 3, {"10.0.0.2:8080", "read_timeout"}: 2},
-			statuses: map[string]int{"200": 5, "502": 2}},
+			statuses: map[string]int{"200": 5, "502": 2},
+			disabled: map[string]int{"10.0.0.2:8080": 2}},
 		{server: "site2.test",
 			errors:   map[[2]string]int{{"10.0.0.1:8080", "connection_refused"}: 4, {"10.0.0.3:9000", "connection_reset"}: 1},
 			statuses: map[string]int{"200": 6, "504": 1}},
@@ -131,11 +140,11 @@ func TestFederation(t *testing.T) {
 	for _, e := range exps {
 		e.write(t, func(int) int { return 1 })
 	}
-	waitQuery(t, site, `count(badgateway_upstream_errors_total) == 4 and count(badgateway_requests_total) == 4`, "batch one scraped")
+	waitQuery(t, site, `count(badgateway_upstream_errors_total) == 4 and count(badgateway_requests_total) == 4 and count(badgateway_upstream_health_events_total) == 1`, "batch one scraped")
 	for _, e := range exps {
 		e.write(t, func(n int) int { return n })
 	}
-	waitQuery(t, site, `sum(badgateway_upstream_errors_total) == 14 and sum(badgateway_requests_total) == 18`, "batch two scraped")
+	waitQuery(t, site, `sum(badgateway_upstream_errors_total) == 14 and sum(badgateway_requests_total) == 18 and sum(badgateway_upstream_health_events_total) == 3`, "batch two scraped")
 
 	want := map[string]float64{ // query on the global Prometheus * 300 -> lines of batch two
 		`sum(badgateway_fleet:upstream_errors:rate5m{cause="connection_refused",upstream="10.0.0.1:8080"})`: 7,
@@ -146,10 +155,21 @@ func TestFederation(t *testing.T) {
 		`sum(badgateway_fleet:requests:rate5m{status_class="2xx"})`:                                         11,
 		`sum(badgateway_fleet:requests:rate5m{status_class="5xx"})`:                                         3,
 		`sum(badgateway_fleet:requests:rate5m{cluster="site-a"})`:                                           14,
+		`sum(badgateway:requests_gateway_errors:rate5m)`:                                                    3,
+		`sum(badgateway:upstream_attempts:rate5m{status="502"})`:                                            2,
+		`sum(badgateway:upstream_health_events:rate5m{state="down",upstream="10.0.0.2:8080"})`:              2,
+	}
+	// Shares are compared as they are: the extrapolation of rate() cancels.
+	wantShare := map[string]float64{
+		`badgateway_fleet:requests:ratio_rate5m{status_class="5xx"}`:                                      3.0 / 14,
+		fmt.Sprintf(`badgateway:requests:ratio_rate5m{status_class="5xx",instance=%q}`, exps[0].exp.Addr): 2.0 / 7,
 	}
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		bad := checkTotals(t, global, want)
+		bad := checkTotals(t, global, want, 300, 0.5)
+		if bad == "" {
+			bad = checkTotals(t, global, wantShare, 1, 0.01)
+		}
 		if bad == "" {
 			break
 		}
@@ -164,9 +184,9 @@ func TestFederation(t *testing.T) {
 	checkFleetDashboard(t, global)
 }
 
-// checkTotals returns "" when every query times 300 (the rules' 5m window)
-// rounds to its count, else what differs.
-func checkTotals(t *testing.T, p *promtest.Prometheus, want map[string]float64) string {
+// checkTotals returns "" when every query times scale (300 for the rules'
+// 5m window) is within tolerance of what was written, else what differs.
+func checkTotals(t *testing.T, p *promtest.Prometheus, want map[string]float64, scale, tolerance float64) string {
 	t.Helper()
 	var bad []string
 	for q, n := range want {
@@ -183,8 +203,8 @@ func checkTotals(t *testing.T, p *promtest.Prometheus, want map[string]float64) 
 		if !ok || err != nil {
 			t.Fatalf("%s: value %v", q, res[0].Value)
 		}
-		if got := f * 300; math.Abs(got-n) >= 0.5 {
-			bad = append(bad, fmt.Sprintf("%s * 300 = %.2f, want %v", q, got, n))
+		if got := f * scale; math.Abs(got-n) >= tolerance {
+			bad = append(bad, fmt.Sprintf("%s * %v = %.3f, want %.3f", q, scale, got, n))
 		}
 	}
 	return strings.Join(bad, "; ")
@@ -230,5 +250,39 @@ func checkFleetDashboard(t *testing.T, p *promtest.Prometheus) {
 	}
 	if n < 8 {
 		t.Errorf("only %d queries in the fleet dashboard", n)
+	}
+}
+
+// TestRecordingRulesUsed: every recorded series is read by a dashboard
+// query or another rule — a rule nobody reads costs series in every site
+// Prometheus and over remote-write for nothing.
+func TestRecordingRulesUsed(t *testing.T) {
+	var rec ruleFile
+	readYAML(t, recordingFile, &rec)
+	used := map[string]bool{}
+	var exprs []string
+	for _, q := range dashboardQueries(t) {
+		exprs = append(exprs, q.expr)
+	}
+	for _, g := range rec.Groups {
+		for _, r := range g.Rules {
+			exprs = append(exprs, r.Expr)
+		}
+	}
+	for _, e := range exprs {
+		for _, g := range rec.Groups {
+			for _, r := range g.Rules {
+				if strings.Contains(e, r.Record+"{") || strings.Contains(e, r.Record+")") || strings.Contains(e, r.Record+"\n") || strings.Contains(e, r.Record+" ") {
+					used[r.Record] = true
+				}
+			}
+		}
+	}
+	for _, g := range rec.Groups {
+		for _, r := range g.Rules {
+			if !used[r.Record] {
+				t.Errorf("%s: %s is read by no dashboard and no rule", recordingFile, r.Record)
+			}
+		}
 	}
 }
