@@ -98,7 +98,7 @@ func (r *Record) deriveAttempts() {
 		failed = nil
 	}
 	list := r.TargetPortList()
-	if string(list) == string(r.Target()) && !dash(list) { // the common case: one target, listed again
+	if len(list) > 0 && string(list) == string(r.Target()) && !dash(list) { // the common case: one target, listed again
 		st := r.TargetStatusList()
 		if !isStatus(st) {
 			st = r.TargetStatus()
