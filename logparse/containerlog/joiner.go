@@ -149,6 +149,16 @@ func (j *Joiner) Line(line []byte) (Message, bool, error) {
 // Pending reports how many bytes of unfinished messages the joiner holds.
 func (j *Joiner) Pending() int { return len(j.pending[Stdout].buf) + len(j.pending[Stderr].buf) }
 
+// Holding reports whether a message is being joined and not cut yet: its
+// parts were read but not returned, and should be read again if the joiner
+// is lost (a restart). Once cut at the limit, the rest of it is dropped
+// anyway, and a message never ended does not hold its parts forever.
+func (j *Joiner) Holding() bool {
+	return j.pending[Stdout].holding() || j.pending[Stderr].holding()
+}
+
+func (p *partial) holding() bool { return p.parts > 0 && !p.cut }
+
 // add appends a part, up to max bytes in all.
 func (p *partial) add(text []byte, max int) {
 	p.parts++
