@@ -142,7 +142,7 @@ func (j *Joiner) Line(line []byte) (Message, bool, error) {
 	}
 	p.add(text, j.max)
 	msg := Message{Stream: stream, Text: p.buf, Parts: p.parts, Cut: p.cut}
-	p.buf, p.parts, p.cut = p.buf[:0], 0, false
+	p.buf, p.parts, p.cut = keepSmall(p.buf[:0]), 0, false
 	return msg, true, nil
 }
 
