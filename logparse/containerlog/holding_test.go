@@ -33,3 +33,16 @@ func TestJoinerHolding(t *testing.T) {
 		}
 	}
 }
+
+// An endless run of empty parts never reaches the limit: it is let go
+// after maxHeldParts parts.
+func TestJoinerHoldingEmptyPartsBounded(t *testing.T) {
+	j := NewJoiner(CRI, 0)
+	line := []byte("2026-11-20T03:14:22.1Z stdout P ")
+	for i := 1; i <= maxHeldParts+1; i++ {
+		j.Line(line)
+		if want := i <= maxHeldParts; j.Holding() != want {
+			t.Fatalf("after %d empty parts: Holding() = %v, want %v", i, j.Holding(), want)
+		}
+	}
+}

@@ -152,12 +152,18 @@ func (j *Joiner) Pending() int { return len(j.pending[Stdout].buf) + len(j.pendi
 // Holding reports whether a message is being joined and not cut yet: its
 // parts were read but not returned, and should be read again if the joiner
 // is lost (a restart). Once cut at the limit, the rest of it is dropped
-// anyway, and a message never ended does not hold its parts forever.
+// anyway, so that a message never ended does not hold its parts forever;
+// nor does one of more than maxHeldParts parts (empty parts never reach
+// the limit).
 func (j *Joiner) Holding() bool {
 	return j.pending[Stdout].holding() || j.pending[Stderr].holding()
 }
 
-func (p *partial) holding() bool { return p.parts > 0 && !p.cut }
+// maxHeldParts bounds the parts a message holds: runtimes split lines
+// at 16 KiB, so a message within the limit has a handful of them.
+const maxHeldParts = 256
+
+func (p *partial) holding() bool { return p.parts > 0 && !p.cut && p.parts <= maxHeldParts }
 
 // add appends a part, up to max bytes in all.
 func (p *partial) add(text []byte, max int) {
