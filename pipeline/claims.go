@@ -108,3 +108,13 @@ func (h *claimingHandler) Event(ev tailer.Event) {
 		h.current().Event(ev)
 	}
 }
+
+// Holding reports whether the file's line counter holds lines read but not
+// counted yet (the parts of a split container-log line): see tailer.Holder.
+func (h *claimingHandler) Holding() bool {
+	if h.counting == nil {
+		return false
+	}
+	held, ok := h.counting.lines.(tailer.Holder)
+	return ok && held.Holding()
+}

@@ -118,6 +118,11 @@ func (f *containerLogFile) Line(line []byte) {
 	f.Counted(logparse.ResultIgnored)
 }
 
+// Holding reports whether the parts of a split line were read but not
+// counted yet: the tailer keeps the file's position before them (see
+// tailer.Holder).
+func (f *containerLogFile) Holding() bool { return f.joiner.Holding() }
+
 // recoverLine is deferred around the unwrapping of one line; see recover.go.
 func (f *containerLogFile) recoverLine(line []byte) {
 	if r := recover(); r != nil {

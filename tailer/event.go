@@ -13,6 +13,19 @@ type Handler interface {
 	Event(ev Event)
 }
 
+// Holder is implemented by a Handler that may keep lines it was given
+// without having finished with them: the parts of a message split over
+// several lines, counted when its last part comes. Holding is asked after
+// each line; while it reports true, the positions of the file (and of the
+// files rotated away from its path) stay at the start of the first line
+// delivered since it last reported false, so that a restart delivers those
+// lines again rather than skip what was only in the handler's memory. A
+// handler must stop holding at some point (give up a message that grew too
+// long): until it does, a restart re-reads everything held.
+type Holder interface {
+	Holding() bool
+}
+
 // EventKind says what happened to a followed file.
 type EventKind uint8
 

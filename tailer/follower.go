@@ -17,6 +17,7 @@ type follower struct {
 	path string
 	opts Options
 	h    Handler
+	hold Holder // h, if it may hold lines; else nil
 	e    env
 	g    *group // the files every follower of the group reads or has read
 	log  *slog.Logger
@@ -30,6 +31,7 @@ type follower struct {
 	errMsg  string // error last reported, "" when healthy
 	pollErr bool   // an error occurred during the current poll
 	unidled bool   // lines were delivered since the last Idle
+	holding bool   // h held the last line delivered
 	rotated bool   // path named another file: the next one opened is a rotation
 }
 
@@ -38,6 +40,7 @@ type follower struct {
 // appended before the first poll are not missed.
 func newFollower(g *group, path string, h Handler, fromStart bool) *follower {
 	f := &follower{path: path, opts: g.opts, h: h, e: g.e, g: g, log: g.opts.Logger.With("path", path)}
+	f.hold, _ = h.(Holder)
 	e := g.e
 	if !fromStart {
 		if fi, err := e.stat(path); err == nil && fi.Mode().IsRegular() {
@@ -220,9 +223,12 @@ func (f *follower) abandon(budget int64) {
 }
 
 // retire closes a drained old file; an unterminated last line is
-// delivered. The group remembers how far it was read.
+// delivered. The group remembers how far it was read: lines f's handler
+// still holds count as read, since only that handler could join them with
+// what follows.
 func (f *follower) retire(s *source) {
 	s.lb.flush(f)
+	s.release()
 	f.g.release(s, f.path)
 	s.close()
 }
@@ -253,9 +259,25 @@ func (f *follower) event(ev Event) {
 }
 
 // line and cut make the follower the sink of its sources' lineBuffers.
-func (f *follower) line(l []byte) {
+// The handler's lines may be held across files (the parts of a message
+// split over a rotation): once it lets them go, no file of f holds any.
+func (f *follower) line(l []byte) (held bool) {
 	f.unidled = true
 	f.h.Line(l)
+	if f.hold == nil {
+		return false
+	}
+	held = f.hold.Holding()
+	if f.holding && !held {
+		for _, s := range f.old {
+			s.release()
+		}
+		if f.cur != nil {
+			f.cur.release()
+		}
+	}
+	f.holding = held
+	return held
 }
 
 func (f *follower) cut() { f.event(Event{Kind: LineTooLong}) }

@@ -4,8 +4,8 @@ import "bytes"
 
 // sink receives what a lineBuffer finds.
 type sink interface {
-	line(l []byte) // a complete line, valid during the call only
-	cut()          // the line just delivered was cut at the maximum length
+	line(l []byte) (held bool) // a complete line, valid during the call only; held: see Holder
+	cut()                      // the line just delivered was cut at the maximum length
 }
 
 // lineBuffer turns a byte stream into lines without copying or allocating
@@ -20,6 +20,12 @@ type lineBuffer struct {
 	n    int
 	max  int
 	skip bool // drop everything up to and including the next '\n'
+
+	// The file offset of buf[0] (set by the source when it seeks), and
+	// where the lines the sink holds begin (while holding; see Holder).
+	base    int64
+	heldAt  int64
+	holding bool
 }
 
 // space returns the slice the next read should fill. The buffer grows (up to
@@ -50,7 +56,7 @@ func (lb *lineBuffer) commit(m int, s sink) {
 		if lb.skip {
 			lb.skip = false
 		} else {
-			lb.deliver(data[start:end], s)
+			lb.deliver(data[start:end], lb.base+int64(start), s)
 		}
 		start, from = end+1, end+1
 	}
@@ -58,39 +64,55 @@ func (lb *lineBuffer) commit(m int, s sink) {
 	switch {
 	case lb.skip:
 		lb.n = 0
+		lb.base += int64(len(data))
 	case len(rest) > lb.max && (len(rest) > lb.max+1 || rest[lb.max] != '\r'):
-		s.line(rest[:lb.max])
+		lb.held(s.line(rest[:lb.max]), lb.base+int64(start))
 		s.cut()
 		lb.skip, lb.n = true, 0
+		lb.base += int64(len(data))
 	default:
 		lb.n = copy(lb.buf, rest)
+		lb.base += int64(start)
 	}
 }
 
-func (lb *lineBuffer) deliver(l []byte, s sink) {
+// deliver hands out the line that starts at file offset at.
+func (lb *lineBuffer) deliver(l []byte, at int64, s sink) {
 	if len(l) > 0 && l[len(l)-1] == '\r' {
 		l = l[:len(l)-1]
 	}
 	if len(l) > lb.max {
-		s.line(l[:lb.max])
+		lb.held(s.line(l[:lb.max]), at)
 		s.cut()
 		return
 	}
-	s.line(l)
+	lb.held(s.line(l), at)
+}
+
+// held notes whether the sink holds the line just delivered, which starts
+// at file offset at: the first of a run of held lines is where to resume.
+func (lb *lineBuffer) held(held bool, at int64) {
+	if held && !lb.holding {
+		lb.heldAt = at
+	}
+	lb.holding = held
 }
 
 // flush delivers a pending incomplete line as if it had been terminated;
 // used when a file is abandoned for good.
 func (lb *lineBuffer) flush(s sink) {
 	if lb.n > 0 && !lb.skip {
-		lb.deliver(lb.buf[:lb.n], s)
+		lb.deliver(lb.buf[:lb.n], lb.base, s)
+		lb.base += int64(lb.n)
 	}
-	lb.reset()
+	lb.n, lb.skip = 0, false
 }
 
-// reset forgets any pending incomplete line.
-func (lb *lineBuffer) reset() {
+// reset forgets any pending incomplete line, and the lines held, and
+// makes off the file offset of what is read next.
+func (lb *lineBuffer) reset(off int64) {
 	lb.n, lb.skip = 0, false
+	lb.base, lb.holding = off, false
 }
 
 // shrink gives back a buffer that grew for a long line once that line is done.

@@ -10,8 +10,8 @@ import (
 // sinkRec records what a lineBuffer delivers; "<cut>" marks a cut.
 type sinkRec struct{ got []string }
 
-func (s *sinkRec) line(l []byte) { s.got = append(s.got, string(l)) }
-func (s *sinkRec) cut()          { s.got = append(s.got, "<cut>") }
+func (s *sinkRec) line(l []byte) bool { s.got = append(s.got, string(l)); return false }
+func (s *sinkRec) cut()               { s.got = append(s.got, "<cut>") }
 
 // feed pushes chunks through lb as reads of exactly those bytes would.
 func feed(lb *lineBuffer, k sink, chunks ...string) {
@@ -111,5 +111,5 @@ func TestLineBufferDoesNotAllocate(t *testing.T) {
 
 type countSink int
 
-func (c *countSink) line([]byte) { *c++ }
-func (c *countSink) cut()        {}
+func (c *countSink) line([]byte) bool { *c++; return false }
+func (c *countSink) cut()             {}

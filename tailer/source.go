@@ -70,7 +70,7 @@ func openSource(e env, path string, fi os.FileInfo, off int64, resume *Position,
 // rest of it.
 func (s *source) seek(off int64) error {
 	s.off = off
-	s.lb.reset()
+	s.lb.reset(off)
 	if err := s.readHead(); err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *source) truncated(fi os.FileInfo) bool {
 // restart rewinds to offset 0 after a truncation.
 func (s *source) restart() {
 	s.off = 0
-	s.lb.reset()
+	s.lb.reset(0)
 	s.tailLen, s.headLen = 0, 0
 	s.size = -1
 }
@@ -186,13 +186,25 @@ func (s *source) delivered() int64 {
 	return s.off - int64(s.lb.n)
 }
 
-// position describes how far s was delivered, for resuming it later.
+// committed is the offset up to which the handler is done with every line:
+// delivered, less the lines it holds (see Holder).
+func (s *source) committed() int64 {
+	if s.lb.holding {
+		return min(s.lb.heldAt, s.delivered())
+	}
+	return s.delivered()
+}
+
+// release notes that the handler no longer holds lines of s.
+func (s *source) release() { s.lb.holding = false }
+
+// position describes how far s was committed, for resuming it later.
 func (s *source) position(name string) (Position, error) {
 	fi, err := s.f.Stat()
 	if err != nil {
 		return Position{}, err
 	}
-	return positionOf(s.f, s.id, fi.Size(), s.delivered(), name)
+	return positionOf(s.f, s.id, fi.Size(), s.committed(), name)
 }
 
 func (s *source) close() error { return s.f.Close() }

@@ -97,14 +97,58 @@ func (j *Joiner) dockerJSON(line []byte) (stream Stream, text []byte, more bool,
 	if bytes.IndexByte(logRaw, '\\') < 0 {
 		return stream, logRaw, true, nil
 	}
-	if j.decoded, ok = unescapeJSON(j.decoded[:0], logRaw); !ok {
+	// Decoded up to one byte over the limit: enough to tell a message to
+	// be cut, and the buffer stays small.
+	text, cut, ok := unescapeJSON(j.decoded[:0], logRaw, j.max+1)
+	if !ok {
 		return 0, nil, false, ErrBadEscape
 	}
-	text = j.decoded
+	j.decoded = keepSmall(text)
+	if cut {
+		return stream, text, !endsInNewline(logRaw), nil
+	}
 	if len(text) > 0 && text[len(text)-1] == '\n' {
 		return stream, text[:len(text)-1], false, nil
 	}
 	return stream, text, true, nil
+}
+
+// keepBufBytes bounds the buffers a Joiner keeps between lines: one that
+// grew for a longer line is dropped once used (a json-file line's "log"
+// is at most 16 KiB, which Docker splits longer lines at), so that the
+// joiners of many files each holding a buffer of their longest line do not
+// add up.
+const keepBufBytes = 16 << 10
+
+// keepSmall returns b, to be reused, or nil when it is too big to keep.
+// The caller may still use b until its next Line.
+func keepSmall(b []byte) []byte {
+	if cap(b) > keepBufBytes {
+		return nil
+	}
+	return b
+}
+
+// endsInNewline reports whether a raw JSON string, whose escapes are
+// valid, ends with a newline: literal, \n or \u000a.
+func endsInNewline(raw []byte) bool {
+	n := len(raw)
+	var esc int // where the escape ending raw starts
+	switch {
+	case n >= 1 && raw[n-1] == '\n':
+		return true
+	case n >= 2 && raw[n-1] == 'n':
+		esc = n - 2
+	case n >= 6 && (bytes.HasSuffix(raw, []byte(`u000a`)) || bytes.HasSuffix(raw, []byte(`u000A`))):
+		esc = n - 6
+	default:
+		return false
+	}
+	backslashes := 0
+	for k := esc; k >= 0 && raw[k] == '\\'; k-- {
+		backslashes++
+	}
+	return backslashes%2 == 1
 }
 
 func skipSpace(b []byte, i int) int {
@@ -183,57 +227,91 @@ func skipValue(b []byte, i int) (int, bool) {
 }
 
 // unescapeJSON appends the content of a raw JSON string to dst with its
-// escapes decoded; \u escapes of UTF-16 surrogates are paired, and a lone
-// surrogate becomes U+FFFD (as encoding/json does). ok is false on an
-// invalid escape.
-func unescapeJSON(dst, raw []byte) ([]byte, bool) {
+// escapes decoded, up to limit bytes in dst (cut: there was more; the
+// rest is still checked); \u escapes of UTF-16 surrogates are paired, and
+// a lone surrogate becomes U+FFFD (as encoding/json does). ok is false on
+// an invalid escape.
+func unescapeJSON(dst, raw []byte, limit int) (out []byte, cut, ok bool) {
 	for len(raw) > 0 {
+		if len(dst) >= limit {
+			return dst[:limit], true, validEscapes(raw)
+		}
 		k := bytes.IndexByte(raw, '\\')
 		if k < 0 {
-			return append(dst, raw...), true
+			k = len(raw)
+		}
+		if room := limit - len(dst); k > room {
+			return append(dst, raw[:room]...), true, validEscapes(raw[room:])
 		}
 		dst = append(dst, raw[:k]...)
 		raw = raw[k:]
-		if len(raw) < 2 {
-			return dst, false
+		if len(raw) == 0 {
+			break
 		}
-		switch raw[1] {
-		case '"', '\\', '/':
-			dst = append(dst, raw[1])
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, ok := hex4(raw[2:])
-			if !ok {
-				return dst, false
-			}
-			raw = raw[6:]
-			if utf16.IsSurrogate(r) {
-				if r2, ok := hex4(raw[min(2, len(raw)):]); ok && len(raw) >= 6 && raw[0] == '\\' && raw[1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						dst = utf8.AppendRune(dst, dec)
-						raw = raw[6:]
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			dst = utf8.AppendRune(dst, r)
-			continue
-		default:
-			return dst, false
+		var n int
+		if dst, n, ok = appendEscape(dst, raw); !ok {
+			return dst, false, false
 		}
-		raw = raw[2:]
+		raw = raw[n:]
 	}
-	return dst, true
+	if len(dst) > limit { // a \u escape's bytes went past it
+		return dst[:limit], true, true
+	}
+	return dst, false, true
+}
+
+// validEscapes reports whether every escape of a raw JSON string is valid.
+func validEscapes(raw []byte) bool {
+	var scratch [utf8.UTFMax]byte
+	for {
+		k := bytes.IndexByte(raw, '\\')
+		if k < 0 {
+			return true
+		}
+		_, n, ok := appendEscape(scratch[:0], raw[k:])
+		if !ok {
+			return false
+		}
+		raw = raw[k+n:]
+	}
+}
+
+// appendEscape appends what the escape at the start of raw stands for, and
+// returns its length in raw.
+func appendEscape(dst, raw []byte) (out []byte, n int, ok bool) {
+	if len(raw) < 2 {
+		return dst, 0, false
+	}
+	switch raw[1] {
+	case '"', '\\', '/':
+		return append(dst, raw[1]), 2, true
+	case 'b':
+		return append(dst, '\b'), 2, true
+	case 'f':
+		return append(dst, '\f'), 2, true
+	case 'n':
+		return append(dst, '\n'), 2, true
+	case 'r':
+		return append(dst, '\r'), 2, true
+	case 't':
+		return append(dst, '\t'), 2, true
+	case 'u':
+		r, ok := hex4(raw[2:])
+		if !ok {
+			return dst, 0, false
+		}
+		if utf16.IsSurrogate(r) {
+			rest := raw[6:]
+			if r2, ok := hex4(rest[min(2, len(rest)):]); ok && len(rest) >= 6 && rest[0] == '\\' && rest[1] == 'u' {
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					return utf8.AppendRune(dst, dec), 12, true
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.AppendRune(dst, r), 6, true
+	}
+	return dst, 0, false
 }
 
 // hex4 reads the four hex digits of a \u escape.

@@ -142,12 +142,28 @@ func (j *Joiner) Line(line []byte) (Message, bool, error) {
 	}
 	p.add(text, j.max)
 	msg := Message{Stream: stream, Text: p.buf, Parts: p.parts, Cut: p.cut}
-	p.buf, p.parts, p.cut = p.buf[:0], 0, false
+	p.buf, p.parts, p.cut = keepSmall(p.buf[:0]), 0, false
 	return msg, true, nil
 }
 
 // Pending reports how many bytes of unfinished messages the joiner holds.
 func (j *Joiner) Pending() int { return len(j.pending[Stdout].buf) + len(j.pending[Stderr].buf) }
+
+// Holding reports whether a message is being joined and not cut yet: its
+// parts were read but not returned, and should be read again if the joiner
+// is lost (a restart). Once cut at the limit, the rest of it is dropped
+// anyway, so that a message never ended does not hold its parts forever;
+// nor does one of more than maxHeldParts parts (empty parts never reach
+// the limit).
+func (j *Joiner) Holding() bool {
+	return j.pending[Stdout].holding() || j.pending[Stderr].holding()
+}
+
+// maxHeldParts bounds the parts a message holds: runtimes split lines
+// at 16 KiB, so a message within the limit has a handful of them.
+const maxHeldParts = 256
+
+func (p *partial) holding() bool { return p.parts > 0 && !p.cut && p.parts <= maxHeldParts }
 
 // add appends a part, up to max bytes in all.
 func (p *partial) add(text []byte, max int) {
