@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/hostcheck"
 	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
@@ -108,6 +109,7 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	r.Checked.Skipped = append(r.Checked.Skipped, checkLogsReadable(in)...)
 	plugIn(ctx, r, in, o.Logs, "package diagnose/logwindow is not wired into this build yet", diagnose.CheckLogs)
 	plugIn(ctx, r, in, o.Host, "package diagnose/hostcheck is not wired into this build yet", diagnose.CheckService, diagnose.CheckNetwork)
+	hostcheck.SettleFirewall(r.Findings)
 	r.Checked.Logs = append(r.Checked.Logs, in.LogsRead...)
 	mergeDuplicates(r)
 	diagnose.Sort(r.Findings)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
 )
@@ -80,7 +81,7 @@ func firewallFinding(u upstream, a netip.AddrPort, r FirewallRule) diagnose.Find
 	if r.Verdict == "reject" {
 		verb = "rejects"
 	}
-	f.Summary = fmt.Sprintf("firewall %s %s TCP to %s (%s%s)", r.Where(), verb, a, directive(u.target), at(u.target))
+	f.Summary = fmt.Sprintf(firewallPrefix+"%s %s TCP to %s (%s%s)", r.Where(), verb, a, directive(u.target), at(u.target))
 	f.Evidence = []string{r.Where() + ": " + r.Text}
 	f.Fix = fmt.Sprintf("delete the rule: %s (and from the saved rule set that restores it at boot)", r.DeleteCommand())
 	if r.Conditional {
@@ -92,4 +93,39 @@ func firewallFinding(u upstream, a netip.AddrPort, r FirewallRule) diagnose.Find
 
 func skip(format string, args ...any) diagnose.Skipped {
 	return diagnose.Skipped{Check: diagnose.CheckNetwork, Reason: fmt.Sprintf(format, args...)}
+}
+
+// firewallPrefix begins the summary of every firewall finding.
+const firewallPrefix = "firewall "
+
+// passedThrough is the evidence of a firewall finding whose upstream the
+// probe reached, or failed to reach otherwise than the rule would.
+const passedThrough = "a rule names this port, but connections get through: an earlier ACCEPT (e.g. -i lo) lets them"
+
+// SettleFirewall ties the firewall findings to the probes: a rule that
+// would drop or reject an upstream's connections explains failures only
+// when the probe of that upstream failed the way the rule makes it fail
+// (timed out for a DROP; refused or unreachable for a REJECT: the same
+// cause). The rule sets are not evaluated in order (ACCEPT rules before it,
+// ufw's chains), so any other firewall finding is a warning that does not
+// fail. fs holds every finding of the report, connectivity ones included.
+func SettleFirewall(fs []diagnose.Finding) {
+	type key struct{ upstream, cause string }
+	failed := map[key]bool{}
+	for _, f := range fs {
+		if f.Check == diagnose.CheckConnectivity && f.Failing {
+			failed[key{f.Upstream, f.Cause}] = true
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.Check != diagnose.CheckNetwork || !f.Failing || !strings.HasPrefix(f.Summary, firewallPrefix) {
+			continue
+		}
+		if failed[key{f.Upstream, f.Cause}] {
+			continue
+		}
+		f.Severity, f.Failing = diagnose.Warning, false
+		f.Evidence = append(f.Evidence, passedThrough)
+	}
 }
