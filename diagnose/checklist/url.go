@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
 )
 
 // checkURLs requests each URL once, as `curl -I` would, and ties the
-// answer to the findings: a 5xx becomes evidence of the top critical
-// finding, or a finding of its own when no check explains it.
+// answer to the findings: a 5xx becomes evidence of the critical finding
+// that explains it (see explaining), or a finding of its own when no check
+// explains it or it cannot be told which upstream the request went to.
 func checkURLs(ctx context.Context, r *diagnose.Report, urls []string, timeout time.Duration) {
 	client := &http.Client{
 		Timeout:   timeout,
@@ -34,8 +37,18 @@ func checkURLs(ctx context.Context, r *diagnose.Report, urls []string, timeout t
 			})
 		case status >= 500:
 			line := fmt.Sprintf("GET %s answered %d %s", u, status, http.StatusText(status))
-			if top := topCritical(r); top != nil {
+			top, ups := explaining(r)
+			if top != nil {
 				top.Evidence = append([]string{line}, top.Evidence...)
+				continue
+			}
+			if len(ups) > 1 {
+				r.Findings = append(r.Findings, diagnose.Finding{
+					Severity: diagnose.Critical, Check: diagnose.CheckURL, Failing: true, Seen: time.Now(),
+					Summary:  fmt.Sprintf("%s answers %d; which of the failing upstreams (%s) it goes to is not known", u, status, strings.Join(ups, ", ")),
+					Evidence: []string{line},
+					Fix:      "see the findings of the upstreams above; the proxy's access log names the upstream of that request ($upstream_addr, %b/%s)",
+				})
 				continue
 			}
 			r.Findings = append(r.Findings, diagnose.Finding{
@@ -62,12 +75,27 @@ func get(ctx context.Context, c *http.Client, u string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// topCritical is the first critical finding of the sorted findings.
-func topCritical(r *diagnose.Report) *diagnose.Finding {
+// explaining is the critical finding a 5xx of any URL can be tied to: the
+// first critical finding (of the sorted findings) when the critical
+// findings are about one upstream at most (those about none, as the
+// proxy's own worker_connections, explain any request). When they are
+// about several, the request's upstream is not known: top is nil and ups
+// lists them.
+func explaining(r *diagnose.Report) (top *diagnose.Finding, ups []string) {
 	for i := range r.Findings {
-		if r.Findings[i].Severity == diagnose.Critical {
-			return &r.Findings[i]
+		f := &r.Findings[i]
+		if f.Severity != diagnose.Critical {
+			continue
+		}
+		if top == nil {
+			top = f
+		}
+		if f.Upstream != "" && !slices.Contains(ups, f.Upstream) {
+			ups = append(ups, f.Upstream)
 		}
 	}
-	return nil
+	if len(ups) > 1 {
+		return nil, ups
+	}
+	return top, ups
 }

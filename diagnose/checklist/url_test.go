@@ -51,3 +51,36 @@ func serveStatus(t *testing.T, status int) string {
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String() + "/"
 }
+
+// With critical findings about two upstreams, a 502 of the URL is not
+// pinned on whichever comes first: it is a finding of its own, naming both.
+func TestCheckURLsTwoFailingUpstreams(t *testing.T) {
+	bad := serveStatus(t, http.StatusBadGateway)
+	r := &diagnose.Report{Findings: []diagnose.Finding{
+		{Severity: diagnose.Critical, Upstream: "127.0.0.1:5000", Summary: "a", Evidence: []string{"probe a"}},
+		{Severity: diagnose.Critical, Upstream: "127.0.0.1:6000", Summary: "b", Evidence: []string{"probe b"}},
+		{Severity: diagnose.Critical, Upstream: "127.0.0.1:5000", Summary: "a2"},
+	}}
+	checkURLs(context.Background(), r, []string{bad}, 10*time.Second)
+	if len(r.Findings) != 4 || len(r.Findings[0].Evidence) != 1 || len(r.Findings[1].Evidence) != 1 {
+		t.Fatalf("the 502 was tied to an upstream's finding: %+v", r.Findings)
+	}
+	f := r.Findings[3]
+	if f.Check != diagnose.CheckURL || !strings.Contains(f.Summary, "127.0.0.1:5000, 127.0.0.1:6000") || f.Evidence[0] != "GET "+bad+" answered 502 Bad Gateway" {
+		t.Errorf("URL finding %+v", f)
+	}
+}
+
+// Critical findings about one upstream (and the proxy itself) explain it.
+func TestCheckURLsOneFailingUpstream(t *testing.T) {
+	bad := serveStatus(t, http.StatusBadGateway)
+	r := &diagnose.Report{Findings: []diagnose.Finding{
+		{Severity: diagnose.Critical, Summary: "worker_connections"},
+		{Severity: diagnose.Critical, Upstream: "127.0.0.1:5000", Summary: "a"},
+		{Severity: diagnose.Critical, Upstream: "127.0.0.1:5000", Summary: "a2"},
+	}}
+	checkURLs(context.Background(), r, []string{bad}, 10*time.Second)
+	if len(r.Findings) != 3 || len(r.Findings[0].Evidence) != 1 {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+}
