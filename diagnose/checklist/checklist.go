@@ -114,7 +114,7 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	mergeDuplicates(r)
 	diagnose.Sort(r.Findings)
 	if len(o.URLs) > 0 {
-		checkURLs(ctx, r, o.URLs, o.Timeout)
+		checkURLs(ctx, r, in, o.URLs, o.Timeout)
 		diagnose.Sort(r.Findings)
 	}
 	if r.Checked.Skipped == nil {

@@ -13,9 +13,9 @@ import (
 
 // checkURLs requests each URL once, as `curl -I` would, and ties the
 // answer to the findings: a 5xx becomes evidence of the critical finding
-// that explains it (see explaining), or a finding of its own when no check
+// that explains it (see explaining and throughLocation), or a finding of its own when no check
 // explains it or it cannot be told which upstream the request went to.
-func checkURLs(ctx context.Context, r *diagnose.Report, urls []string, timeout time.Duration) {
+func checkURLs(ctx context.Context, r *diagnose.Report, in *Inputs, urls []string, timeout time.Duration) {
 	client := &http.Client{
 		Timeout:   timeout,
 		Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true},
@@ -38,6 +38,9 @@ func checkURLs(ctx context.Context, r *diagnose.Report, urls []string, timeout t
 		case status >= 500:
 			line := fmt.Sprintf("GET %s answered %d %s", u, status, http.StatusText(status))
 			top, ups := explaining(r)
+			if top == nil && len(ups) > 1 {
+				top = throughLocation(r, in, u)
+			}
 			if top != nil {
 				top.Evidence = append([]string{line}, top.Evidence...)
 				continue
@@ -73,6 +76,21 @@ func get(ctx context.Context, c *http.Client, u string) (int, error) {
 	}
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// throughLocation is the first critical finding about the upstream
+// nginx passes u to (urlUpstreams), when there is one.
+func throughLocation(r *diagnose.Report, in *Inputs, u string) *diagnose.Finding {
+	labels, ok := urlUpstreams(in, u)
+	if !ok {
+		return nil
+	}
+	for i := range r.Findings {
+		if f := &r.Findings[i]; f.Severity == diagnose.Critical && slices.Contains(labels, f.Upstream) {
+			return f
+		}
+	}
+	return nil
 }
 
 // explaining is the critical finding a 5xx of any URL can be tied to: the
