@@ -20,7 +20,8 @@ var iptablesTables = map[string]bool{"filter": true, "raw": true, "mangle": true
 func firewallFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bool, opts NetworkOptions) ([]diagnose.Finding, []diagnose.Skipped) {
 	var rules []FirewallRule
 	var skipped []diagnose.Skipped
-	read := map[string]bool{} // families iptables-save read
+	read := map[string]bool{}       // families iptables-save read
+	loAccept := map[string]string{} // tool → its filter rule accepting all of lo
 	missing := 0
 	for _, tool := range []struct{ name, cmd, family string }{
 		{"iptables", "iptables-save", "ip"},
@@ -37,6 +38,9 @@ func firewallFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bo
 		}
 		read[tool.family] = true
 		rules = append(rules, ParseIPTablesSave(string(out), tool.name)...)
+		if l := loopbackAccept(string(out)); l != "" {
+			loAccept[tool.name] = l
+		}
 	}
 	out, err := opts.Run(ctx, "nft", "-j", "list", "ruleset")
 	switch {
@@ -65,7 +69,11 @@ func firewallFindings(ctx context.Context, ups []upstream, own map[netip.Addr]bo
 			local := isLocal(a.Addr(), own)
 			for _, r := range rules {
 				if r.Blocks(a.Addr(), a.Port(), from, local) {
-					fs = append(fs, firewallFinding(u, a, r))
+					f := firewallFinding(u, a, r)
+					if lo := loAccept[r.Tool]; lo != "" && local && r.Table == "filter" {
+						f.Evidence = append(f.Evidence, fmt.Sprintf("%s filter: %s accepts everything on lo: a connection over loopback may never reach the rule", r.Tool, lo))
+					}
+					fs = append(fs, f)
 				}
 			}
 		}
@@ -93,6 +101,26 @@ func firewallFinding(u upstream, a netip.AddrPort, r FirewallRule) diagnose.Find
 
 func skip(format string, args ...any) diagnose.Skipped {
 	return diagnose.Skipped{Check: diagnose.CheckNetwork, Reason: fmt.Sprintf(format, args...)}
+}
+
+// loopbackAccept is the rule of an iptables-save text's filter table that
+// accepts every packet on lo ("-A INPUT -i lo -j ACCEPT", ufw's
+// "-A ufw-before-input -i lo -j ACCEPT"); "" when there is none.
+func loopbackAccept(save string) string {
+	filter := false
+	for line := range strings.Lines(save) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "*"):
+			filter = line == "*filter"
+		case filter && strings.HasPrefix(line, "-A "):
+			w := strings.Fields(line)
+			if len(w) == 6 && w[2] == "-i" && w[3] == "lo" && w[4] == "-j" && w[5] == "ACCEPT" {
+				return line
+			}
+		}
+	}
+	return ""
 }
 
 // firewallPrefix begins the summary of every firewall finding.

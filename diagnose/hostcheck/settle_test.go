@@ -1,8 +1,11 @@
 package hostcheck
 
 import (
+	"context"
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
@@ -72,5 +75,27 @@ func TestSettleFirewallProbeTimedOut(t *testing.T) {
 	SettleFirewall(fs)
 	if !fs[0].Failing || fs[0].Severity != diagnose.Critical || slices.Contains(fs[0].Evidence, passedThrough) {
 		t.Errorf("a DROP with the probe timed out is %+v, want it critical", fs[0])
+	}
+}
+
+// With ufw's ACCEPT of lo before the DROP, the finding of a loopback
+// upstream says so; hostile save texts do not crash loopbackAccept.
+func TestFirewallNamesTheLoopbackAccept(t *testing.T) {
+	run := func(_ context.Context, name string, _ ...string) ([]byte, error) {
+		if name == "iptables-save" {
+			return []byte(ufwLoopback), nil
+		}
+		return nil, fmt.Errorf("%s: %w", name, errNotInstalled)
+	}
+	opts := NetworkOptions{SysRoot: t.TempDir(), KernelLog: noKernelLog, Run: run}
+	fs, _ := NetworkChecks(context.Background(), []probe.Target{{Address: "127.0.0.1:3000", Proxy: "nginx"}}, opts)
+	want := "iptables filter: -A ufw-before-input -i lo -j ACCEPT accepts everything on lo: a connection over loopback may never reach the rule"
+	if len(fs) != 1 || !slices.Contains(fs[0].Evidence, want) {
+		t.Errorf("findings %+v, want the evidence %q", fs, want)
+	}
+	for _, bad := range []string{"", "*filter\n-A", "*nat\n-A PREROUTING -i lo -j ACCEPT\n", "\xff\xfe*filter\n-A X -i lo -j ACCEPT -m limit\n", strings.Repeat("*filter\n", 1000)} {
+		if got := loopbackAccept(bad); got != "" {
+			t.Errorf("loopbackAccept(%q) = %q", bad, got)
+		}
 	}
 }
