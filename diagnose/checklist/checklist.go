@@ -14,9 +14,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/netip"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/cause"
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/hostcheck"
 	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
@@ -97,6 +100,7 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 		return nil, err
 	}
 	r.Checked.Ran = append(r.Checked.Ran, diagnose.CheckConnectivity)
+	in.Refused = refusedAddrs(results)
 	r.Findings = append(r.Findings, connectivityFindings(in, results)...)
 	for _, t := range in.Targets {
 		r.Checked.Upstreams = append(r.Checked.Upstreams, upstreamName(t))
@@ -108,11 +112,12 @@ func Run(ctx context.Context, o Options) (*diagnose.Report, error) {
 	r.Checked.Skipped = append(r.Checked.Skipped, checkLogsReadable(in)...)
 	plugIn(ctx, r, in, o.Logs, "package diagnose/logwindow is not wired into this build yet", diagnose.CheckLogs)
 	plugIn(ctx, r, in, o.Host, "package diagnose/hostcheck is not wired into this build yet", diagnose.CheckService, diagnose.CheckNetwork)
+	hostcheck.SettleFirewall(r.Findings)
 	r.Checked.Logs = append(r.Checked.Logs, in.LogsRead...)
 	mergeDuplicates(r)
 	diagnose.Sort(r.Findings)
 	if len(o.URLs) > 0 {
-		checkURLs(ctx, r, o.URLs, o.Timeout)
+		checkURLs(ctx, r, in, o.URLs, o.Timeout)
 		diagnose.Sort(r.Findings)
 	}
 	if r.Checked.Skipped == nil {
@@ -133,4 +138,20 @@ func plugIn(ctx context.Context, r *diagnose.Report, in *Inputs, check PlugIn, m
 	r.Findings = append(r.Findings, fs...)
 	r.Checked.Skipped = append(r.Checked.Skipped, skipped...)
 	r.Checked.Ran = append(r.Checked.Ran, names...)
+}
+
+// refusedAddrs are the IP addresses whose probe was refused.
+func refusedAddrs(results [][]probe.Result) []netip.AddrPort {
+	var out []netip.AddrPort
+	for _, rs := range results {
+		for _, r := range rs {
+			if r.Cause != cause.ConnectionRefused {
+				continue
+			}
+			if a, err := netip.ParseAddrPort(r.Address); err == nil {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }

@@ -1,13 +1,12 @@
 package checklist
 
 import (
-	"bufio"
 	"fmt"
-	"os"
+	"math"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/badgateway/badgateway_exporter/discover"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
@@ -27,6 +26,9 @@ func parseHAProxyDuration(s string) (time.Duration, error) {
 	return parseUnits(s, units)
 }
 
+// parseUnits adds up the number-unit pairs of s. A sum that is not
+// positive or does not fit a time.Duration is an error: the lints compare
+// it with response times.
 func parseUnits(s string, units map[string]time.Duration) (time.Duration, error) {
 	if s == "" || len(s) > 32 {
 		return 0, fmt.Errorf("bad time %q", s)
@@ -41,61 +43,49 @@ func parseUnits(s string, units map[string]time.Duration) (time.Duration, error)
 		for j < len(rest) && (rest[j] < '0' || rest[j] > '9') {
 			j++
 		}
-		n, err := strconv.ParseInt(rest[:i], 10, 32)
+		n, err := strconv.ParseInt(rest[:i], 10, 64)
 		unit, ok := units[rest[i:j]]
 		if err != nil || !ok {
 			return 0, fmt.Errorf("bad time %q", s)
 		}
+		if n > int64(math.MaxInt64-total)/int64(unit) {
+			return 0, fmt.Errorf("time %q is too long", s)
+		}
 		total += time.Duration(n) * unit
 		rest = rest[j:]
+	}
+	if total <= 0 {
+		return 0, fmt.Errorf("time %q is not positive", s)
 	}
 	return total, nil
 }
 
-// haproxyTimeoutServer is the `timeout server` of t's backend: its own, or
-// that of the defaults section before it.
-func haproxyTimeoutServer(in *Inputs, t probe.Target) (setting, bool) {
+// haproxyTimeoutServer is the `timeout server` of t's backend (or listen
+// section): its own, or that of the defaults it inherits from. err names
+// the file:line of a value that cannot be read.
+func haproxyTimeoutServer(in *Inputs, t probe.Target) (setting, bool, error) {
 	for _, p := range in.Proxies {
 		if p.Kind != "haproxy" {
 			continue
 		}
-		f, err := os.Open(p.File)
+		sections, err := discover.HAProxySections(p.File)
 		if err != nil {
 			continue
 		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		var defaults, cur setting
-		section, name := "", ""
-		for line := 1; sc.Scan(); line++ {
-			w := strings.Fields(sc.Text())
-			switch {
-			case len(w) == 0 || strings.HasPrefix(w[0], "#"):
-			case w[0] == "defaults" || w[0] == "backend" || w[0] == "listen" || w[0] == "frontend" || w[0] == "global":
-				if section != "defaults" && name == t.Group && cur.set {
-					return cur, true
-				}
-				section, name = w[0], ""
-				if len(w) > 1 {
-					name = w[1]
-				}
-				cur = defaults
-			case len(w) >= 3 && w[0] == "timeout" && (w[1] == "server" || w[1] == "srvtimeout"):
-				d, err := parseHAProxyDuration(w[2])
-				if err != nil {
-					continue
-				}
-				st := setting{directive: "timeout server", value: w[2], where: fmt.Sprintf("%s:%d", p.File, line), set: true, dur: d}
-				if section == "defaults" {
-					defaults = st
-				}
-				cur = st
+		for _, sec := range sections {
+			if (sec.Kind != "backend" && sec.Kind != "listen") || sec.Name != t.Group {
+				continue
 			}
-		}
-		if name == t.Group && cur.set {
-			return cur, true
+			l, ok := sec.Lookup("timeout", "server")
+			if !ok {
+				return setting{}, false, nil
+			}
+			d, err := parseHAProxyDuration(l.Words[2])
+			if err != nil {
+				return setting{}, false, fmt.Errorf("%s: timeout server: %w", l.Where, err)
+			}
+			return setting{directive: "timeout server", value: l.Words[2], where: l.Where, set: true, dur: d}, true, nil
 		}
 	}
-	return setting{}, false
+	return setting{}, false, nil
 }

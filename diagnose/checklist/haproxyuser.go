@@ -1,14 +1,12 @@
 package checklist
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"os/user"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/badgateway/badgateway_exporter/discover"
 )
 
 // haproxyUser reads who HAProxy runs as from the `user`/`uid` and
@@ -16,28 +14,30 @@ import (
 // *.cfg files read in order, as haproxy -f does). ok is false when the
 // configuration sets no user: HAProxy then keeps the user that starts it.
 func haproxyUser(path string) (u *workerUser, ok bool, err error) {
-	files := []string{path}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		if files, err = filepath.Glob(filepath.Join(path, "*.cfg")); err != nil {
-			return nil, false, err
-		}
+	sections, err := discover.HAProxySections(path)
+	if err != nil {
+		return nil, false, err
 	}
 	var name, group, uid, gid, where string
-	for _, file := range files {
-		err := globalLines(file, func(words []string, at string) {
+	for _, sec := range sections {
+		if sec.Kind != "global" {
+			continue
+		}
+		for _, l := range sec.Lines {
+			words := l.Words
+			if len(words) < 2 {
+				continue
+			}
 			switch words[0] {
 			case "user":
-				name, uid, where = words[1], "", at
+				name, uid, where = words[1], "", l.Where
 			case "uid":
-				uid, name, where = words[1], "", at
+				uid, name, where = words[1], "", l.Where
 			case "group":
 				group, gid = words[1], ""
 			case "gid":
 				gid, group = words[1], ""
 			}
-		})
-		if err != nil {
-			return nil, false, err
 		}
 	}
 	if name == "" && uid == "" {
@@ -79,43 +79,4 @@ func haproxyUser(path string) (u *workerUser, ok bool, err error) {
 		}
 	}
 	return w, true, nil
-}
-
-// globalLines calls fn with the words (two at least) and file:line of each
-// line of file's global sections. Lines longer than bufio's maximum token
-// are an error.
-func globalLines(file string, fn func(words []string, where string)) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	inGlobal := false
-	for n := 1; sc.Scan(); n++ {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		words := strings.Fields(line)
-		if len(words) == 0 {
-			continue
-		}
-		if sectionKeyword[words[0]] {
-			inGlobal = words[0] == "global"
-			continue
-		}
-		if inGlobal && len(words) >= 2 {
-			fn(words, file+":"+strconv.Itoa(n))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	return nil
-}
-
-// sectionKeyword are the words that start an HAProxy section.
-var sectionKeyword = map[string]bool{
-	"global": true, "defaults": true, "frontend": true, "backend": true, "listen": true, "resolvers": true,
-	"peers": true, "userlist": true, "mailers": true, "program": true, "http-errors": true, "ring": true,
-	"cache": true, "fcgi-app": true, "crt-store": true, "traces": true, "log-forward": true,
 }

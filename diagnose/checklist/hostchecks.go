@@ -31,9 +31,9 @@ func hostChecks(ctx context.Context, in *Inputs, listeners func() ([]hostcheck.L
 	case err != nil:
 		skipped = append(skipped, diagnose.Skipped{Check: diagnose.CheckService,
 			Reason: fmt.Sprintf("listening sockets, partly read (%d found; what is missing may be reported as not listening): %v", len(ls), err)})
-		fs = hostcheck.ServiceFindings(ls, in.Targets)
+		fs = hostcheck.ServiceFindingsAfterProbe(ls, in.Targets, in.Refused)
 	default:
-		fs = hostcheck.ServiceFindings(ls, in.Targets)
+		fs = hostcheck.ServiceFindingsAfterProbe(ls, in.Targets, in.Refused)
 	}
 	opts.Listeners, opts.Since, opts.ProxyLog = ls, in.Since, in.ProxyLog
 	nf, ns := hostcheck.NetworkChecks(ctx, in.Targets, opts)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"time"
@@ -30,6 +31,10 @@ type Inputs struct {
 	// logs check keeps them for the host checks, which run after it.
 	ProxyLog []string
 	Since    time.Duration // the log window (--since)
+	// Refused are the addresses whose probe was refused (the connectivity
+	// check runs first): the service check does not take a [::] listener
+	// to accept IPv4 connections to them.
+	Refused []netip.AddrPort
 
 	checked  diagnose.Checked
 	resolver *net.Resolver

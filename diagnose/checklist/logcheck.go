@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/badgateway/badgateway_exporter/cause"
-	"github.com/badgateway/badgateway_exporter/config"
 	"github.com/badgateway/badgateway_exporter/diagnose"
 	"github.com/badgateway/badgateway_exporter/diagnose/logwindow"
 	"github.com/badgateway/badgateway_exporter/logparse/nginxaccess"
@@ -84,25 +83,23 @@ func foldShares(fs []diagnose.Finding) []diagnose.Finding {
 }
 
 // windowFiles turns a configured log (a path or a glob) into the files
-// logwindow reads, with the compiled log_format of an access log.
+// logwindow reads: a log of --config.file as the exporter reads it
+// (logwindow.FilesFromConfig), a log an nginx configuration names with the
+// log_format its access_log directive names.
 func windowFiles(l LogFile) ([]logwindow.File, error) {
-	var format logwindow.Format
+	if l.Config != nil {
+		return logwindow.FilesFromConfig(*l.Config)
+	}
+	format, ok := logwindow.ParseFormat(string(l.Format))
+	if !ok {
+		return nil, fmt.Errorf("format %q cannot be read over a window", l.Format)
+	}
 	var access *nginxaccess.Parser
-	switch l.Format {
-	case config.FormatNginxError:
-		format = logwindow.NginxError
-	case config.FormatHAProxy:
-		format = logwindow.HAProxy
-	case config.FormatApacheError:
-		format = logwindow.ApacheError
-	case config.FormatNginxAccess:
-		format = logwindow.NginxAccess
+	if format == logwindow.NginxAccess {
 		var err error
 		if access, err = accessParser(l); err != nil {
 			return nil, err
 		}
-	default:
-		return nil, fmt.Errorf("unknown format %q", l.Format)
 	}
 	paths := []string{l.Path}
 	if strings.ContainsAny(l.Path, "*?[") {
@@ -118,41 +115,19 @@ func windowFiles(l LogFile) ([]logwindow.File, error) {
 	return out, nil
 }
 
-// accessParser compiles the log_format of an access log: the one its
-// access_log directive names, or the exporter configuration's
-// log_format, log_format_name or log_format_from.
+// accessParser compiles the log_format an nginx access_log directive
+// names, as its configuration declares it.
 func accessParser(l LogFile) (*nginxaccess.Parser, error) {
-	format, escape := "", "default"
-	switch c := l.Config; {
-	case l.Nginx != nil:
-		lf, ok := nginxconf.LogFormats(l.Nginx)[l.AccessFormat]
-		if !ok {
-			return nil, fmt.Errorf("log_format %q is not declared", l.AccessFormat)
-		}
-		format, escape = lf.Format, lf.Escape
-	case c == nil:
+	if l.Nginx == nil {
 		return nil, fmt.Errorf("no log_format")
-	case c.LogFormatName != "":
-		f, ok := nginxaccess.BuiltinLogFormat(c.LogFormatName)
-		if !ok {
-			return nil, fmt.Errorf("no built-in log_format %q", c.LogFormatName)
-		}
-		format = f
-	case c.LogFormatFrom.Config != "":
-		cfg, err := nginxconf.Load(c.LogFormatFrom.Config)
-		if err != nil {
-			return nil, err
-		}
-		return accessParser(LogFile{AccessFormat: c.LogFormatFrom.Name, Nginx: cfg})
-	default:
-		format = c.LogFormat
-		if c.LogFormatEscape != "" {
-			escape = c.LogFormatEscape
-		}
 	}
-	esc, err := nginxaccess.ParseLogFormatEscape(escape)
+	lf, ok := nginxconf.LogFormats(l.Nginx)[l.AccessFormat]
+	if !ok {
+		return nil, fmt.Errorf("log_format %q is not declared", l.AccessFormat)
+	}
+	esc, err := nginxaccess.ParseLogFormatEscape(lf.Escape)
 	if err != nil {
 		return nil, err
 	}
-	return nginxaccess.Compile(format, esc)
+	return nginxaccess.Compile(lf.Format, esc)
 }

@@ -1,16 +1,19 @@
 package checklist
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/internal/boundedcmd"
 )
+
+// maxSyntaxOutput bounds what is kept of the output of nginx -t or
+// haproxy -c (each stream): only its last lines are shown.
+const maxSyntaxOutput = 1 << 20
 
 // syntaxCheck runs `nginx -t` or `haproxy -c` on a proxy's configuration:
 // a configuration that does not load is a warning (the running proxy keeps
@@ -37,14 +40,11 @@ func syntaxCheck(ctx context.Context, p *Proxy, timeout time.Duration) (*diagnos
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, p.Binary, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	stdout, stderr, err := boundedcmd.Run(ctx, maxSyntaxOutput, p.Binary, args...)
 	if err == nil {
 		return nil, nil
 	}
-	msg := lastLines(out.String(), 3, 600)
+	msg := lastLines(string(stdout)+"\n"+string(stderr), 3, 600)
 	if ctx.Err() != nil {
 		return nil, &diagnose.Skipped{Check: diagnose.CheckConfig, Reason: fmt.Sprintf("%s did not finish within %v", what, timeout)}
 	}

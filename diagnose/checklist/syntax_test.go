@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,5 +35,42 @@ func TestSyntaxCheckRunsNginxT(t *testing.T) {
 	}
 	if f, s := syntaxCheck(context.Background(), &Proxy{Kind: "haproxy", File: good}, time.Second); f != nil || s == nil || !strings.Contains(s.Reason, "haproxy -c") {
 		t.Fatalf("no binary: %+v %+v", f, s)
+	}
+}
+
+// An nginx -t that leaves a grandchild holding its output open, and does
+// not finish, is skipped once the timeout passes: the check does not wait
+// for the grandchild.
+func TestSyntaxCheckGrandchildHoldsThePipe(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	bin := filepath.Join(dir, "nginx")
+	script := "#!/bin/sh\nsleep 600 &\necho $! >" + pidFile + "\nexec sleep 600\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(pidFile); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 1 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	type result struct {
+		f *diagnose.Finding
+		s *diagnose.Skipped
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, s := syntaxCheck(context.Background(), &Proxy{Kind: "nginx", File: filepath.Join(dir, "nginx.conf"), Binary: bin}, 200*time.Millisecond)
+		done <- result{f, s}
+	}()
+	select {
+	case r := <-done:
+		if r.f != nil || r.s == nil || !strings.Contains(r.s.Reason, "did not finish") {
+			t.Errorf("finding %+v skipped %+v, want skipped: did not finish", r.f, r.s)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("nginx -t still waited on 60s after its timeout: the grandchild's pipe blocks it")
 	}
 }

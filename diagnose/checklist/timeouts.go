@@ -29,6 +29,15 @@ type setting struct {
 // upstream's p99 response time comes close to its read timeout.
 func tieToConfig(in *Inputs, s *logwindow.Summary, fs []diagnose.Finding) []diagnose.Finding {
 	var extra []diagnose.Finding
+	unreadable := map[string]bool{}
+	readTimeout := func(t probe.Target) (setting, bool) {
+		st, ok, err := readTimeoutOf(in, t)
+		if err != nil && !unreadable[err.Error()] {
+			unreadable[err.Error()] = true
+			extra = append(extra, unreadableTimeout(err))
+		}
+		return st, ok
+	}
 	for i := range fs {
 		f := &fs[i]
 		t, ok := targetOf(in, f.Upstream)
@@ -37,7 +46,7 @@ func tieToConfig(in *Inputs, s *logwindow.Summary, fs []diagnose.Finding) []diag
 		}
 		switch f.Cause {
 		case cause.ReadTimeout.String():
-			st, ok := readTimeout(in, t)
+			st, ok := readTimeout(t)
 			if !ok {
 				continue
 			}
@@ -59,7 +68,7 @@ func tieToConfig(in *Inputs, s *logwindow.Summary, fs []diagnose.Finding) []diag
 		if !ok || u.Samples == 0 || u.Count(cause.ReadTimeout) > 0 {
 			continue
 		}
-		st, ok := readTimeout(in, t)
+		st, ok := readTimeout(t)
 		if !ok || u.P99*10 < st.dur*8 {
 			continue
 		}
@@ -101,25 +110,38 @@ func targetOf(in *Inputs, label string) (probe.Target, bool) {
 	return probe.Target{}, false
 }
 
-// readTimeout is the proxy_read_timeout (nginx) or timeout server
-// (HAProxy) that applies to t.
-func readTimeout(in *Inputs, t probe.Target) (setting, bool) {
+// unreadableTimeout is the finding of a timeout directive whose value
+// diagnose cannot use (it overflows, or is zero): the read-timeout lint
+// cannot run for it.
+func unreadableTimeout(err error) diagnose.Finding {
+	return diagnose.Finding{
+		Severity: diagnose.Warning, Check: diagnose.CheckConfig,
+		Summary:  fmt.Sprintf("the read timeout cannot be checked: %v", err),
+		Evidence: []string{err.Error()},
+		Fix:      "write the timeout as a positive time that fits (e.g. 60s, 10m, 1h)",
+	}
+}
+
+// readTimeoutOf is the proxy_read_timeout (nginx) or timeout server
+// (HAProxy) that applies to t. err names the file:line of a directive
+// whose value cannot be read (ok is false then).
+func readTimeoutOf(in *Inputs, t probe.Target) (setting, bool, error) {
 	if t.Proxy == "haproxy" {
 		return haproxyTimeoutServer(in, t)
 	}
 	pass, parents, cfg := passOf(in, t)
 	if pass == nil {
-		return setting{}, false
+		return setting{}, false, nil
 	}
 	st := setting{directive: "proxy_read_timeout", where: pass.Where(), dur: nginxDefaultReadTimeout}
 	if d := nginxconf.Lookup(cfg.Directives, parents, st.directive); d != nil {
 		dur, err := parseNginxDuration(d.Arg(0))
 		if err != nil {
-			return setting{}, false
+			return setting{}, false, fmt.Errorf("%s: %s: %w", d.Where(), st.directive, err)
 		}
 		st.value, st.where, st.set, st.dur = d.Arg(0), d.Where(), true, dur
 	}
-	return st, true
+	return st, true, nil
 }
 
 // bufferFix names proxy_buffer_size (nginx) or tune.bufsize (HAProxy).

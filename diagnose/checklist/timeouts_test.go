@@ -68,10 +68,68 @@ func TestHAProxyTimeoutServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &Inputs{Proxies: []*Proxy{{Kind: "haproxy", File: path}}}
-	a, ok := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "a"})
-	b, ok2 := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "b"})
+	a, ok, _ := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "a"})
+	b, ok2, _ := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "b"})
 	if !ok || !ok2 || a.dur != 30*time.Second || a.where != path+":2" || b.dur != 5*time.Second || b.where != path+":6" {
 		t.Fatalf("a %+v b %+v", a, b)
+	}
+}
+
+// A frontend named like its backend does not hide the backend's own
+// timeout behind the defaults'; a directory configuration and `from` are
+// read as discover reads them.
+func TestHAProxyTimeoutServerSections(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(file, []byte("defaults\n  timeout server 30s\nfrontend app\n  bind :80\nbackend app\n  timeout server 5m\n  server s1 127.0.0.1:1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := &Inputs{Proxies: []*Proxy{{Kind: "haproxy", File: file}}}
+	st, ok, err := haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "app"})
+	if !ok || err != nil || st.dur != 5*time.Minute || st.where != file+":6" {
+		t.Errorf("frontend and backend app: %+v %v %v, want 5m at line 6", st, ok, err)
+	}
+	cfgDir := filepath.Join(dir, "conf.d")
+	if err := os.Mkdir(cfgDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"00-defaults.cfg": "defaults slow\n  timeout server 2m\ndefaults fast\n  timeout server 1s\n",
+		"10-app.cfg":      "backend web from slow\n  server s1 127.0.0.1:1\n",
+	} {
+		if err := os.WriteFile(filepath.Join(cfgDir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in = &Inputs{Proxies: []*Proxy{{Kind: "haproxy", File: cfgDir}}}
+	st, ok, err = haproxyTimeoutServer(in, probe.Target{Proxy: "haproxy", Group: "web"})
+	if want := filepath.Join(cfgDir, "00-defaults.cfg") + ":2"; !ok || err != nil || st.dur != 2*time.Minute || st.where != want {
+		t.Errorf("directory with from: %+v %v %v, want 2m at %s", st, ok, err, want)
+	}
+}
+
+// A timeout so long it overflows is not read as a negative (or small)
+// duration: it is named, file:line, as a config finding.
+func TestTimeoutOverflowIsReported(t *testing.T) {
+	for _, bad := range []string{"2147483647y", "9223372036854775807", "300000000000d", "0", "0s", "106751d106751d"} {
+		if d, err := parseNginxDuration(bad); err == nil {
+			t.Errorf("nginx %q = %v, want an error", bad, d)
+		}
+	}
+	if d, err := parseHAProxyDuration("9223372036854775807d"); err == nil {
+		t.Errorf("haproxy overflow = %v", d)
+	}
+	conf := writeNginx(t, "server {\n listen 127.0.0.1:1;\n location / {\n  proxy_read_timeout 2147483647y;\n  proxy_pass http://127.0.0.1:6000;\n }\n}")
+	in := &Inputs{}
+	o := Options{NginxConfig: conf}
+	o.setDefaults()
+	if err := gatherNginx(t.Context(), in, &o, true, discoverOptionsZero()); err != nil {
+		t.Fatal(err)
+	}
+	s := &logwindow.Summary{Upstreams: []logwindow.Upstream{{Name: "127.0.0.1:6000", Samples: 100, P99: 55 * time.Second}}}
+	extra := tieToConfig(in, s, nil)
+	if len(extra) != 1 || extra[0].Check != diagnose.CheckConfig || !strings.Contains(extra[0].Summary, conf+":6") {
+		t.Errorf("extra %+v, want one config finding naming %s:6 (writeNginx adds two lines)", extra, conf)
 	}
 }
 

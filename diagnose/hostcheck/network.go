@@ -1,7 +1,6 @@
 package hostcheck
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/badgateway/badgateway_exporter/diagnose"
+	"github.com/badgateway/badgateway_exporter/diagnose/internal/boundedcmd"
 	"github.com/badgateway/badgateway_exporter/probe"
 )
 
@@ -110,15 +110,11 @@ func runCommand(ctx context.Context, name string, args ...string) ([]byte, error
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmdTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, args...)
-	var stdout, stderr capped
-	stdout.max, stderr.max = maxCmdOutput, 4096
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(stderr.String()))
+	stdout, stderr, err := boundedcmd.Run(ctx, maxCmdOutput, path, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(string(stderr[:min(len(stderr), 4096)])))
 	}
-	return stdout.Bytes(), nil
+	return stdout, nil
 }
 
 // lookPath finds name on PATH or in the sbin directories a non-login
@@ -133,19 +129,6 @@ func lookPath(name string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: %w", name, errNotInstalled)
-}
-
-// capped is a buffer that drops what goes beyond max bytes.
-type capped struct {
-	bytes.Buffer
-	max int
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.Len(); room > 0 {
-		c.Buffer.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
 }
 
 // sources are the addresses a connection to a leaves from: loopback for a

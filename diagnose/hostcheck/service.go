@@ -22,10 +22,22 @@ import (
 // on another port when there is one. Upstreams elsewhere and host names
 // other than localhost get no finding from this check.
 func ServiceFindings(ls []Listener, targets []probe.Target) []diagnose.Finding {
-	return serviceFindings(ls, targets, localAddrs())
+	return serviceFindingsRefused(ls, targets, localAddrs(), nil)
+}
+
+// ServiceFindingsAfterProbe is ServiceFindings told which addresses a
+// probe found refused: an IPv6 wildcard listener ([::]) is not taken to
+// accept IPv4 connections to such an address (an IPV6_V6ONLY socket does
+// not).
+func ServiceFindingsAfterProbe(ls []Listener, targets []probe.Target, refused []netip.AddrPort) []diagnose.Finding {
+	return serviceFindingsRefused(ls, targets, localAddrs(), refused)
 }
 
 func serviceFindings(ls []Listener, targets []probe.Target, own map[netip.Addr]bool) []diagnose.Finding {
+	return serviceFindingsRefused(ls, targets, own, nil)
+}
+
+func serviceFindingsRefused(ls []Listener, targets []probe.Target, own map[netip.Addr]bool, refused []netip.AddrPort) []diagnose.Finding {
 	var out []diagnose.Finding
 	seen := map[string]bool{}
 	var ups []upstream
@@ -44,7 +56,7 @@ func serviceFindings(ls []Listener, targets []probe.Target, own map[netip.Addr]b
 		if u.unix != "" {
 			f, ok = unixFinding(u, ls)
 		} else {
-			f, ok = tcpFinding(u, ls, ups, own)
+			f, ok = tcpFinding(u, ls, ups, own, refused)
 		}
 		if ok {
 			out = append(out, f)
@@ -55,13 +67,13 @@ func serviceFindings(ls []Listener, targets []probe.Target, own map[netip.Addr]b
 
 // tcpFinding is the finding of a TCP upstream of this host where nothing
 // listens; ok is false when something does or the upstream is elsewhere.
-func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bool) (diagnose.Finding, bool) {
+func tcpFinding(u upstream, ls []Listener, ups []upstream, own map[netip.Addr]bool, refused []netip.AddrPort) (diagnose.Finding, bool) {
 	for _, a := range u.addrs {
 		if !isLocal(a.Addr(), own) {
 			return diagnose.Finding{}, false
 		}
 		for _, l := range ls {
-			if covers(l, a) {
+			if covers(l, a) && !v6OnlyRefused(l, a, refused) {
 				return diagnose.Finding{}, false
 			}
 		}
@@ -145,3 +157,19 @@ func joinAddrs(as []netip.AddrPort) string {
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// v6OnlyRefused reports whether listener l is an IPv6 wildcard that covers
+// the IPv4 address a only by assuming a dual-stack socket, while a probe
+// of a was refused: the socket is IPV6_V6ONLY.
+func v6OnlyRefused(l Listener, a netip.AddrPort, refused []netip.AddrPort) bool {
+	la := l.Addr.Addr()
+	if !la.Is6() || la.Is4In6() || !la.IsUnspecified() || !a.Addr().Unmap().Is4() {
+		return false
+	}
+	for _, r := range refused {
+		if r.Addr().Unmap() == a.Addr().Unmap() && r.Port() == a.Port() {
+			return true
+		}
+	}
+	return false
+}

@@ -140,3 +140,24 @@ func TestServiceNoCandidate(t *testing.T) {
 		t.Fatalf("%+v", fs)
 	}
 }
+
+// A [::] listener is taken to accept IPv4 (dual stack) unless the probe of
+// the IPv4 upstream was refused: then it is IPV6_V6ONLY, and nothing
+// listens on the IPv4 address.
+func TestServiceV6OnlyWildcard(t *testing.T) {
+	ls := []Listener{tcpL("[::]:5000", "app", 7)}
+	targets := []probe.Target{{Address: "127.0.0.1:5000"}}
+	if fs := serviceFindingsRefused(ls, targets, nil, nil); len(fs) != 0 {
+		t.Errorf("dual stack, probe not refused: %+v", fs)
+	}
+	refused := []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:5000")}
+	fs := serviceFindingsRefused(ls, targets, nil, refused)
+	if len(fs) != 1 || fs[0].Cause != "connection_refused" || !strings.Contains(fs[0].Summary, "nothing listens on 127.0.0.1:5000") {
+		t.Errorf("v6-only, probe refused: %+v", fs)
+	}
+	// a refused probe of another port or of ::1 changes nothing
+	other := []netip.AddrPort{netip.MustParseAddrPort("127.0.0.1:5001"), netip.MustParseAddrPort("[::1]:5000")}
+	if fs := serviceFindingsRefused(ls, targets, nil, other); len(fs) != 0 {
+		t.Errorf("other refusals: %+v", fs)
+	}
+}
