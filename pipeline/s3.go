@@ -89,7 +89,7 @@ func (c *Pipeline) commitS3(start, changed []s3Start, want map[string]bool) {
 		r := c.s3logs[st.lc.Source()]
 		r.src.Close()
 		r.handler.lines.CaughtUp() // what the old counter held
-		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.Position(), true, r.src.Partial())
+		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.Position(), r.src.Positioned(), r.src.Partial())
 		c.logger.Info("Log settings changed; continuing where it was", "path", st.lc.Source(), "last_key", r.src.LastKey())
 	}
 	for src, r := range c.s3logs {

@@ -144,6 +144,16 @@ func (s *Source) LastKey() string {
 	return s.last
 }
 
+// Positioned reports whether the source knows where it stands: it was
+// resumed, reads from the beginning, or its first listing was done. A
+// source that is not (its first listing kept failing) must be replaced
+// without Resume, so that the objects already there are skipped.
+func (s *Source) Positioned() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.positioned
+}
+
 // Position is where the source stands.
 func (s *Source) Position() Position {
 	s.mu.Lock()
