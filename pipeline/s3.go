@@ -129,7 +129,11 @@ func (c *Pipeline) startS3(st s3Start, pos s3source.Position, resume bool, parti
 	}
 	if store := c.store; store != nil {
 		opts.Save = func(p s3source.Position) error {
-			if err := store.SaveS3(src, positions.NewS3Position(p.LastKey, p.Done)); err != nil {
+			saved := positions.NewS3Position(p.LastKey, p.Done)
+			if ip := p.InProgress; ip.Lines > 0 {
+				saved = saved.WithInProgress(ip.Key, ip.Lines)
+			}
+			if err := store.SaveS3(src, saved); err != nil {
 				c.m.PositionsSaveErrors.Inc()
 				return err
 			}

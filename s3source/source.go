@@ -211,6 +211,9 @@ func (s *Source) save(pos Position) {
 	if s.opts.Save == nil {
 		return
 	}
+	if s.partial.Lines > 0 {
+		pos.InProgress = s.partial
+	}
 	if err := s.opts.Save(pos); err != nil {
 		s.metrics.errors[ErrorPosition].Inc()
 		s.logger.Error("Cannot save the S3 position; after a restart an object may be read again", "last_key", pos.LastKey, "err", err)

@@ -27,6 +27,10 @@ const lookbackDays = 1
 type Position struct {
 	LastKey string
 	Done    []string
+	// InProgress, in a position given to Options.Save, is the object
+	// whose first lines were handed over but that is not done yet (a
+	// failed download tried again at the next poll); zero if none.
+	InProgress Partial
 }
 
 // keyDay is the date folder right under the prefix that key is in.
