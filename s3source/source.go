@@ -106,6 +106,7 @@ type Source struct {
 	failures    map[string]int // polls that failed to open a key
 	listFailing bool           // the last listing failed (logged)
 	partial     Partial        // lines of an object handed over before a stop
+	keyIgnored  bool           // a key that cannot be the last one was logged
 }
 
 // Partial is an object whose first Lines lines were handed over when its
@@ -203,7 +204,14 @@ func (s *Source) run(ctx context.Context) {
 
 // advance records key as counted and saves the position.
 func (s *Source) advance(key string) {
-	pos := s.markDone(key)
+	pos, ignored := s.markDone(key)
+	if ignored {
+		s.metrics.errors[ErrorIgnoredKey].Inc()
+		if !s.keyIgnored {
+			s.logger.Warn("An object's key is not in a date folder, or is dated after tomorrow: it was read, but the listing does not move past it (logged once)", "key", key)
+		}
+		s.keyIgnored = true
+	}
 	s.save(pos)
 }
 
