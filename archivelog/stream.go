@@ -44,6 +44,9 @@ func (r *Reader) read(c candidate, st *Position) {
 		from = st.Delivered
 	}
 	next := &Position{Dev: c.id.dev, Ino: c.id.ino, Head: head, Size: fi.Size(), Delivered: from, Name: c.path}
+	r.mu.Lock()
+	r.states[c.id] = next // its progress is seen (and saved) as it goes
+	r.mu.Unlock()
 	h := r.newHandler(c.path)
 	err = r.stream(f, strings.HasSuffix(c.path, ".gz"), from, h, next)
 	switch {
