@@ -83,3 +83,40 @@ func TestUnreadableFileReportedOnce(t *testing.T) {
 		t.Fatalf("failures reported %d times, %d lines", rec.failed["locked.log.gz"], rec.count("locked.log.gz"))
 	}
 }
+
+// A file that cannot be opened any more after part of it was read (it
+// grew; EMFILE, EACCES) keeps what was delivered: it is not read again
+// from its start once it opens.
+func TestFailedOpenKeepsDelivered(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "growing.log.gz")
+	writeRenamed(t, path, gzipLines(t, "l", 3))
+	rec := newRecorder()
+	r, err := Start(Options{Glob: filepath.Join(dir, "*.log.gz"), FromBeginning: true, PollInterval: time.Hour}, rec.handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Stop() // scan() is driven by hand below
+	r.stop = make(chan struct{})
+	r.scan()
+	before := r.Positions()
+	if len(before) != 1 || before[0].Delivered == 0 {
+		t.Fatalf("positions after the first scan: %+v", before)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(gzipLines(t, "m", 2)) // grown: scanned again
+	f.Close()
+	r.newHandler = newRecorder().handler
+	r.stop = make(chan struct{})
+	r.open = func(string) (*os.File, error) {
+		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.EMFILE}
+	}
+	r.scan()
+	after := r.Positions()
+	if len(after) != 1 || after[0].Delivered != before[0].Delivered {
+		t.Fatalf("positions after a failed open: %+v, want Delivered %d kept", after, before[0].Delivered)
+	}
+}

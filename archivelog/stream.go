@@ -19,7 +19,11 @@ func (r *Reader) read(c candidate, st *Position) {
 	if err != nil { // unreadable (permissions): say so once, try again when it changes
 		r.newHandler(c.path).Failed(err)
 		r.mu.Lock()
-		r.states[c.id] = &Position{Dev: c.id.dev, Ino: c.id.ino, Size: c.size, Delivered: 0, Failed: true, Name: c.path}
+		failed := &Position{Dev: c.id.dev, Ino: c.id.ino, Size: c.size, Failed: true, Name: c.path}
+		if st != nil { // what was read stays read: a later open resumes there
+			failed.Head, failed.Delivered = st.Head, st.Delivered
+		}
+		r.states[c.id] = failed
 		r.mu.Unlock()
 		return
 	}
@@ -40,6 +44,9 @@ func (r *Reader) read(c candidate, st *Position) {
 		from = st.Delivered
 	}
 	next := &Position{Dev: c.id.dev, Ino: c.id.ino, Head: head, Size: fi.Size(), Delivered: from, Name: c.path}
+	r.mu.Lock()
+	r.states[c.id] = next // its progress is seen (and saved) as it goes
+	r.mu.Unlock()
 	h := r.newHandler(c.path)
 	err = r.stream(f, strings.HasSuffix(c.path, ".gz"), from, h, next)
 	switch {

@@ -89,7 +89,7 @@ func (c *Pipeline) commitS3(start, changed []s3Start, want map[string]bool) {
 		r := c.s3logs[st.lc.Source()]
 		r.src.Close()
 		r.handler.lines.CaughtUp() // what the old counter held
-		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.Position(), true, r.src.Partial())
+		c.s3logs[st.lc.Source()] = c.startS3(st, r.src.Position(), r.src.Positioned(), r.src.Partial())
 		c.logger.Info("Log settings changed; continuing where it was", "path", st.lc.Source(), "last_key", r.src.LastKey())
 	}
 	for src, r := range c.s3logs {
@@ -129,7 +129,11 @@ func (c *Pipeline) startS3(st s3Start, pos s3source.Position, resume bool, parti
 	}
 	if store := c.store; store != nil {
 		opts.Save = func(p s3source.Position) error {
-			if err := store.SaveS3(src, positions.NewS3Position(p.LastKey, p.Done)); err != nil {
+			saved := positions.NewS3Position(p.LastKey, p.Done)
+			if ip := p.InProgress; ip.Lines > 0 {
+				saved = saved.WithInProgress(ip.Key, ip.Lines)
+			}
+			if err := store.SaveS3(src, saved); err != nil {
 				c.m.PositionsSaveErrors.Inc()
 				return err
 			}

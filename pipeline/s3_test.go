@@ -234,3 +234,59 @@ func TestS3LogWithoutRegionRefused(t *testing.T) {
 		t.Error("an S3 log started")
 	}
 }
+
+// A first start whose listing never worked (the endpoint has no such
+// bucket), then a reload that fixes the endpoint: the objects already in
+// the bucket are skipped as at any first start, not counted as new.
+func TestS3ReloadAfterFailedFirstListingSkipsExistingObjects(t *testing.T) {
+	srv := s3test.Start(t, s3Bucket)
+	wrong := s3test.Start(t) // no bucket: every listing fails
+	posFile := filepath.Join(t.TempDir(), "positions.json")
+	old := &s3Writer{srv: srv}
+	old.put(t, "2026/12/01", "2350", 40, 7)
+	old.put(t, "2026/12/01", "2355", 30, 1)
+	cfg := func(endpoint, poll string) string {
+		return fmt.Sprintf("positions: {file: %s}\nlogs:\n  - format: nginx_error\n    s3:\n      bucket: %s\n      prefix: %s\n      endpoint: %s\n      force_path_style: true\n      poll_interval: %s\n",
+			posFile, s3Bucket, s3Prefix, endpoint, poll)
+	}
+	p := startS3Pipeline(t, cfg(wrong.URL, "100ms"), posFile)
+	defer p.Close()
+	listErrors := exportertest.Labels{"path": s3Source, "kind": "list"}
+	deadline := time.Now().Add(60 * time.Second)
+	for exportertest.Value(p.scrape(t), "badgateway_s3_errors_total", listErrors) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the listing on the wrong endpoint never failed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.Apply(parse(t, cfg(srv.URL, "100ms"))); err != nil {
+		t.Fatal(err)
+	}
+	w := &s3Writer{srv: srv}
+	// The first listing after the reload must see the old objects before
+	// the new one arrives: wait for the positions file to have been
+	// written by it.
+	for {
+		if saved, _ := os.ReadFile(posFile); strings.Contains(string(saved), "2355") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the source never listed the right endpoint")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	w.put(t, "2026/12/02", "0000", 5, 2)
+	fams := p.waitObjects(t, 1)
+	for _, c := range []struct {
+		name string
+		sel  exportertest.Labels
+		want int
+	}{
+		{"badgateway_upstream_errors_total", exportertest.Labels{"proxy": "nginx", "cause": "connection_refused"}, w.refused},
+		{"badgateway_log_lines_total", exportertest.Labels{"path": s3Source}, w.refused + w.noise},
+	} {
+		if got := exportertest.Value(fams, c.name, c.sel); got != float64(c.want) {
+			t.Errorf("%s%v = %v, want %d (the new object only)", c.name, c.sel, got, c.want)
+		}
+	}
+}

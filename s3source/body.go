@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +17,10 @@ import (
 // errDeleted: the object is gone (deleted between the listing and the
 // download).
 var errDeleted = errors.New("object no longer exists")
+
+// errRangeIgnored: a resumed download's reply does not start at the byte
+// asked for.
+var errRangeIgnored = errors.New("resumed download not at the byte asked for")
 
 // errStalled: no byte of the object arrived within the stall timeout.
 var errStalled = errors.New("download stalled")
@@ -70,6 +75,15 @@ func (b *objectBody) open() error {
 		}
 		return err
 	}
+	if b.off > 0 {
+		// A server that ignored Range sends the whole object again: the
+		// lines before off would be counted twice.
+		if want := fmt.Sprintf("bytes %d-", b.off); !strings.HasPrefix(aws.ToString(out.ContentRange), want) {
+			out.Body.Close()
+			cancel()
+			return fmt.Errorf("%w: asked for %s…, got Content-Range %q", errRangeIgnored, want, aws.ToString(out.ContentRange))
+		}
+	}
 	if b.etag == nil {
 		b.etag = out.ETag
 	}
@@ -109,6 +123,9 @@ func (b *objectBody) Read(p []byte) (int, error) {
 		}
 		b.off += int64(n)
 		b.src.metrics.bytes.Add(float64(n))
+		if n > 0 && err != nil && !errors.Is(err, io.EOF) {
+			return n, nil // the error comes again at the next call, which resumes
+		}
 		if n > 0 || err == nil || errors.Is(err, io.EOF) {
 			return n, err
 		}

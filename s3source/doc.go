@@ -16,10 +16,9 @@
 // the next poll. Opening or reading an object that fails (connection
 // error, 5xx, no response within RequestTimeout, a body stalled for
 // StallTimeout) is resumed at the byte reached (Range, If-Match), up to
-// readAttempts times; then an object of which nothing was handed over yet
-// is tried again at the next poll, and skipped after objectAttempts polls;
-// one left half read is skipped (reading it again would count its first
-// lines twice). An object deleted between the listing and the download is
+// readAttempts times; then the object is tried again at the next poll
+// (one left half read from the line reached: its Partial marker skips the
+// lines already handed over), and skipped after objectAttempts polls. An object deleted between the listing and the download is
 // skipped. A corrupt gzip stream is the object's own content: the lines
 // inflated before the damage was found are handed over (gzip's checksum
 // comes at the end, so some may be garbage, counted unrecognized by the

@@ -32,13 +32,15 @@ func (s *Source) hand(ctx context.Context, o *object) error {
 		}
 		return ctx.Err()
 	}
-	s.partial = Partial{}
 	if o.cuts > 0 {
 		s.metrics.errors[ErrorLineTooLong].Add(float64(o.cuts))
 		s.logger.Warn("Lines longer than the line limit were cut", "key", o.key, "lines_cut", o.cuts, "limit_bytes", s.opts.MaxLineBytes)
 	}
-	if err := s.objectFailed(o, lines); err != nil {
-		return err
+	if err := s.objectFailed(o, lines, skip); err != nil {
+		return err // its marker, if any, stays: the next poll skips those lines
+	}
+	if s.partial.Key == o.key {
+		s.partial = Partial{}
 	}
 	delete(s.failures, o.key)
 	s.handler.ObjectDone(o.key)
@@ -54,9 +56,10 @@ func (s *Source) hand(ctx context.Context, o *object) error {
 }
 
 // objectFailed counts and logs o's error, once. It returns errFailed if
-// the object was not read at all and should be tried again; nil if it is
-// done with (read, or skipped).
-func (s *Source) objectFailed(o *object, lines int) error {
+// the object should be tried again (a failed download: the lines already
+// handed over, at least skip, are recorded in the partial marker and not
+// handed again); nil if it is done with (read, or skipped).
+func (s *Source) objectFailed(o *object, lines, skip int) error {
 	err := o.err
 	switch {
 	case err == nil:
@@ -67,12 +70,11 @@ func (s *Source) objectFailed(o *object, lines int) error {
 	case errors.Is(err, errGzip):
 		s.metrics.errors[ErrorGzip].Inc()
 		s.logger.Error("Corrupt gzip object: the lines before the damage were counted, the rest is skipped", "key", o.key, "lines_counted", lines, "err", err)
-	case lines > 0:
-		s.metrics.errors[ErrorGet].Inc()
-		s.metrics.errors[ErrorSkipped].Inc()
-		s.logger.Error("Reading an S3 object failed after retries; the rest of it is skipped (reading it again would count its first lines twice)", "key", o.key, "lines_counted", lines, "err", err)
 	default:
 		s.metrics.errors[ErrorGet].Inc()
+		if handed := max(lines, skip); handed > 0 {
+			s.partial = Partial{Key: o.key, Lines: handed}
+		}
 		s.failures[o.key]++
 		if n := s.failures[o.key]; n < objectAttempts {
 			if n == 1 {

@@ -48,7 +48,7 @@ type testSource struct {
 	m   *Metrics
 }
 
-func startTestSource(t *testing.T, srv *s3test.Server, opts Options) *testSource {
+func startTestSource(t testing.TB, srv *s3test.Server, opts Options) *testSource {
 	t.Helper()
 	client, err := NewClient(context.Background(), ClientConfig{Endpoint: srv.URL, ForcePathStyle: true, HTTPClient: s3test.LoopbackOnly(t), RetryMaxAttempts: 2})
 	if err != nil {

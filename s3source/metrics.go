@@ -11,6 +11,7 @@ const (
 	ErrorGzip        = "gzip"          // a corrupt gzip stream; the rest of the object is skipped
 	ErrorLineTooLong = "line_too_long" // a line cut at the line limit
 	ErrorPosition    = "position"      // the position could not be saved
+	ErrorIgnoredKey  = "ignored_key"   // a dated listing's key without a date folder, or dated after tomorrow: read, but never the last key
 )
 
 // Metrics are the self-metrics of the S3 sources, by source (path label,
@@ -64,7 +65,7 @@ func (m *Metrics) forSource(path string) *sourceMetrics {
 		lastObject: m.LastObject.WithLabelValues(path), listed: m.LastList.WithLabelValues(path),
 		errors: map[string]prometheus.Counter{},
 	}
-	for _, k := range []string{ErrorList, ErrorGet, ErrorSkipped, ErrorDeleted, ErrorGzip, ErrorLineTooLong, ErrorPosition} {
+	for _, k := range []string{ErrorList, ErrorGet, ErrorSkipped, ErrorDeleted, ErrorGzip, ErrorLineTooLong, ErrorPosition, ErrorIgnoredKey} {
 		sm.errors[k] = m.Errors.WithLabelValues(path, k)
 	}
 	return sm

@@ -3,6 +3,8 @@ package s3source
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -90,7 +92,9 @@ func (s *Source) skipExisting(ctx context.Context) {
 	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.opts.Bucket), Prefix: aws.String(s.opts.Prefix),
 	})
+	now := time.Now()
 	var keys []string
+	var last string
 	for pages.HasMorePages() {
 		page, err := s.nextPage(ctx, pages)
 		if err != nil {
@@ -102,16 +106,33 @@ func (s *Source) skipExisting(ctx context.Context) {
 		for _, obj := range page.Contents {
 			keys = append(keys, aws.ToString(obj.Key))
 		}
-		keys = s.windowKeys(keys)
+		keys, last = s.windowKeys(keys, now)
 	}
 	s.listRecovered()
-	var pos Position
-	for _, k := range keys {
-		pos = s.markDone(k)
-	}
+	// One pass under one lock: marking the keys one by one re-walked
+	// the whole window at each key.
 	s.mu.Lock()
+	s.last = max(s.last, last)
+	after, dated := s.windowStart(s.last)
+	pos := Position{LastKey: s.last}
+	if dated {
+		for _, k := range keys {
+			if k > after {
+				s.doneKeys[k] = true
+			}
+		}
+		for k := range s.doneKeys {
+			if k <= after {
+				delete(s.doneKeys, k)
+				continue
+			}
+			pos.Done = append(pos.Done, k)
+		}
+		slices.Sort(pos.Done)
+	} else {
+		clear(s.doneKeys)
+	}
 	s.positioned = true
-	pos.LastKey = s.last
 	s.mu.Unlock()
 	s.logger.Info("First start: objects already in the bucket are skipped; new ones will be read", "last_existing_key", pos.LastKey)
 	s.save(pos)

@@ -106,6 +106,7 @@ type Source struct {
 	failures    map[string]int // polls that failed to open a key
 	listFailing bool           // the last listing failed (logged)
 	partial     Partial        // lines of an object handed over before a stop
+	keyIgnored  bool           // a key that cannot be the last one was logged
 }
 
 // Partial is an object whose first Lines lines were handed over when its
@@ -142,6 +143,16 @@ func (s *Source) LastKey() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.last
+}
+
+// Positioned reports whether the source knows where it stands: it was
+// resumed, reads from the beginning, or its first listing was done. A
+// source that is not (its first listing kept failing) must be replaced
+// without Resume, so that the objects already there are skipped.
+func (s *Source) Positioned() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.positioned
 }
 
 // Position is where the source stands.
@@ -193,13 +204,23 @@ func (s *Source) run(ctx context.Context) {
 
 // advance records key as counted and saves the position.
 func (s *Source) advance(key string) {
-	pos := s.markDone(key)
+	pos, ignored := s.markDone(key)
+	if ignored {
+		s.metrics.errors[ErrorIgnoredKey].Inc()
+		if !s.keyIgnored {
+			s.logger.Warn("An object's key is not in a date folder, or is dated after tomorrow: it was read, but the listing does not move past it (logged once)", "key", key)
+		}
+		s.keyIgnored = true
+	}
 	s.save(pos)
 }
 
 func (s *Source) save(pos Position) {
 	if s.opts.Save == nil {
 		return
+	}
+	if s.partial.Lines > 0 {
+		pos.InProgress = s.partial
 	}
 	if err := s.opts.Save(pos); err != nil {
 		s.metrics.errors[ErrorPosition].Inc()

@@ -102,7 +102,7 @@ func TestWindowStartAndDoneKeysPruned(t *testing.T) {
 	}
 	s.markDone(lbKey("web", "2026/12/01", "2355", "10.0.1.7"))
 	s.markDone(lbKey("web", "2026/12/02", "0000", "10.0.1.7"))
-	pos := s.markDone(lbKey("web", "2026/12/03", "0000", "10.0.1.7"))
+	pos, _ := s.markDone(lbKey("web", "2026/12/03", "0000", "10.0.1.7"))
 	want := []string{lbKey("web", "2026/12/02", "0000", "10.0.1.7"), lbKey("web", "2026/12/03", "0000", "10.0.1.7")}
 	if !slices.Equal(pos.Done, want) || pos.LastKey != want[1] {
 		t.Errorf("position %+v, want done %q", pos, want)
