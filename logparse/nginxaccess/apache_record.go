@@ -31,8 +31,12 @@ func (r *Record) readApache() {
 	// lists), and gives no attempt.
 	if w := r.value(p.fAddr); len(w) > 0 && string(w) != "-" {
 		if addr := apacheWorkerAddress(w); len(addr) > 0 && !bytes.ContainsAny(addr, " \t,") {
+			status := r.Status // the attempt's status only when it is a number
+			if parseCount(status) < 0 {
+				status = nil
+			}
 			r.Attempts = append(r.Attempts, UpstreamAttempt{
-				Upstream: addr, Status: r.Status, ResponseSeconds: r.RequestTime,
+				Upstream: addr, Status: status, ResponseSeconds: r.RequestTime,
 				HeaderSeconds: -1, ConnectSeconds: -1, ResponseLength: -1,
 			})
 		}
