@@ -279,21 +279,8 @@ func startNetnsApache(t *testing.T, ns, bin, conf, errorLog string) {
 	cmd := exec.Command("ip", "netns", "exec", ns, bin, "-f", conf, "-DFOREGROUND")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-exited
-		}
-	})
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	exited := startProcessGroup(t, cmd)
 	for range 1200 { // 30s
 		select {
 		case <-exited:
